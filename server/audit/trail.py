@@ -1,0 +1,130 @@
+"""Writes an audit entry for every change to an audited model, at flush time.
+
+Doing it in one session hook, rather than in each service, means no service can forget it.
+The acting user is read from ``session.info["actor_id"]``, set by the auth guard for requests
+and left empty for system work (migrations, seeding, jobs).
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from server.audit.models import AuditEntry
+
+AUDITED_TABLES = frozenset(
+    {
+        "sites",
+        "sites_departments",
+        "sites_buildings",
+        "sites_floors",
+        "sites_locations",
+        "auth_users",
+        "auth_site_memberships",
+        "auth_devices",
+        "assets",
+        "checklists_templates",
+        "checklists_template_versions",
+        "inspections",
+        "inspections_schedules",
+        "inspections_schedule_targets",
+        "findings",
+    }
+)
+# Secrets never reach the trail, not even hashed.
+REDACTED_FIELDS = frozenset({"password_hash", "refresh_token_hash"})
+SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "version"})
+
+
+def to_json_value(value: Any) -> Any:
+    """A JSON-safe copy of a column value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _field_values(obj: Any) -> dict[str, Any]:
+    state = inspect(obj)
+    values: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in SKIPPED_FIELDS:
+            continue
+        value = state.attrs[attr.key].loaded_value
+        if value is not None and not _is_unloaded(value):
+            values[attr.key] = "***" if attr.key in REDACTED_FIELDS else to_json_value(value)
+    return values
+
+
+def _is_unloaded(value: Any) -> bool:
+    from sqlalchemy.orm.base import NO_VALUE
+
+    return value is NO_VALUE
+
+
+def _changed_fields(obj: Any) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in SKIPPED_FIELDS:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if attr.key in REDACTED_FIELDS:
+            changes[attr.key] = ["***", "***"]
+        elif old != new:
+            changes[attr.key] = [to_json_value(old), to_json_value(new)]
+    return changes
+
+
+def _is_audited(obj: Any) -> bool:
+    return getattr(obj, "__tablename__", None) in AUDITED_TABLES
+
+
+def _entry(session: Session, obj: Any, action: str, changes: dict[str, Any]) -> AuditEntry:
+    return AuditEntry(
+        site_id=obj.id if obj.__tablename__ == "sites" else getattr(obj, "site_id", None),
+        actor_id=session.info.get("actor_id"),
+        entity_type=obj.__tablename__,
+        entity_id=str(obj.id),
+        action=action,
+        changes=changes,
+    )
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    entries: list[AuditEntry] = []
+    for obj in session.new:
+        if _is_audited(obj):
+            if getattr(obj, "id", None) is None:
+                # The key default fires only at INSERT; the entry needs the id now.
+                obj.id = uuid.uuid4()
+            created = {k: [None, v] for k, v in _field_values(obj).items()}
+            entries.append(_entry(session, obj, "create", created))
+    for obj in session.dirty:
+        if _is_audited(obj) and session.is_modified(obj, include_collections=False):
+            changes = _changed_fields(obj)
+            if changes:
+                entries.append(_entry(session, obj, "update", changes))
+    for obj in session.deleted:
+        if _is_audited(obj):
+            removed = {k: [v, None] for k, v in _field_values(obj).items()}
+            entries.append(_entry(session, obj, "delete", removed))
+    session.add_all(entries)
+
+
+def install_audit_trail(session_class: type[Session]) -> None:
+    """Attach the flush hook once to the session class the app uses."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)

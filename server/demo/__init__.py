@@ -1,0 +1,1 @@
+"""The demo hospital: data and seeding."""
