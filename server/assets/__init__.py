@@ -1,1 +1,5 @@
-"""Assets capability."""
+"""QR-tagged assets: extinguishers, bait stations, equipment."""
+
+from server.assets.routes import blp
+
+__all__ = ["blp"]

@@ -1,1 +1,5 @@
-"""Checklists capability."""
+"""Checklist templates and their published versions."""
+
+from server.checklists.routes import blp
+
+__all__ = ["blp"]

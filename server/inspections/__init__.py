@@ -1,1 +1,5 @@
-"""Inspections capability."""
+"""Inspections and the schedules that make checks fall due."""
+
+from server.inspections.routes import blp
+
+__all__ = ["blp"]
