@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,7 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 @dataclass
-class TestDatabases:
+class DatabaseUrls:
     """Where each backend's test database is, or why PostgreSQL's could not be made."""
 
     sqlite: str
@@ -47,13 +47,13 @@ class TestDatabases:
 
 
 @pytest.fixture(scope="session")
-def test_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabases]:
+def test_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseUrls]:
     """One database per backend for the whole run; PostgreSQL's is dropped at the end."""
     sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'roundbook-test.db'}"
     try:
-        databases = TestDatabases(sqlite_url, create_throwaway_postgres_database())
+        databases = DatabaseUrls(sqlite_url, create_throwaway_postgres_database())
     except psycopg.OperationalError as error:
-        databases = TestDatabases(sqlite_url, None, str(error).strip().splitlines()[0])
+        databases = DatabaseUrls(sqlite_url, None, str(error).strip().splitlines()[0])
     yield databases
     if databases.postgresql:
         drop_postgres_database(databases.postgresql)
@@ -74,7 +74,7 @@ _migrated: set[str] = set()
 
 @pytest.fixture(params=BACKENDS)
 def app(
-    request: pytest.FixtureRequest, test_databases: TestDatabases, tmp_path: Path
+    request: pytest.FixtureRequest, test_databases: DatabaseUrls, tmp_path: Path
 ) -> Iterator[Flask]:
     """The app on a migrated, empty database of each backend."""
     url = test_databases.url(request.param)
@@ -97,6 +97,22 @@ def _empty_all_tables() -> None:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def configured_app(app: Flask, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build another app on the same database as ``app``, with some settings changed."""
+    built: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        other = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, **overrides)
+        built.append(other)
+        return other
+
+    yield build
+    for other in built:
+        with other.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -40,12 +40,12 @@ class SiteSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime(dump_only=True)
 
 
-class SiteUpdateSchema(SiteSchema):
+class SiteUpdateSchema(ma.Schema):
     """Fields of a site that may change (all optional)."""
 
-    class Meta:
-        exclude = ("code",)
-        partial = True
+    name_zh = ma.fields.String(validate=validate.Length(min=1, max=200))
+    name_en = ma.fields.String(validate=validate.Length(min=1, max=200))
+    timezone = ma.fields.String(validate=_validate_timezone)
 
 
 class SiteScopedQueryArgsSchema(ma.Schema):
