@@ -82,6 +82,8 @@ class Config:
 class TestConfig(Config):
     """Settings for the test suite: fast password hashing, no secret written to disk."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = ""
