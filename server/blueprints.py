@@ -1,6 +1,7 @@
 """The capabilities of the API, one blueprint each, in registration order."""
 
 from server.assets import blp as assets_blp
+from server.audit import blp as audit_blp
 from server.auth import blp as auth_blp
 from server.checklists import blp as checklists_blp
 from server.health import blp as health_blp
@@ -14,4 +15,5 @@ CAPABILITIES = (
     assets_blp,
     checklists_blp,
     inspections_blp,
+    audit_blp,
 )

@@ -1,1 +1,5 @@
-"""Audit capability."""
+"""Audit: the trail of who changed what, when, from what to what."""
+
+from server.audit.routes import blp
+
+__all__ = ["blp"]

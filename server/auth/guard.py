@@ -19,6 +19,19 @@ from server.extensions import csrf, db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_USER_KEY = "user_id"
+# Everything else needs a signed-in caller, checked before the request body is even parsed.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "health.Health",
+        "auth.BackOfficeSession",  # POST signs in; GET and DELETE check for a session themselves
+        "auth.Devices",  # POST signs a phone in; GET checks for a caller itself
+        "auth.AccessToken",
+        "api-docs.openapi_json",
+        "api-docs.openapi_swagger_ui",
+        "docs_asset",
+        "static",
+    }
+)
 
 
 def _principal_from_bearer(token: str) -> Principal:
@@ -58,6 +71,8 @@ def authenticate_request() -> None:
     g.principal = principal
     # The audit trail records this user as the author of whatever the request changes.
     db.session.info["actor_id"] = principal.user_id if principal else None
+    if principal is None and request.endpoint and request.endpoint not in PUBLIC_ENDPOINTS:
+        raise ApiError("authentication_required", "Sign in first.")
 
 
 def current_principal() -> Principal:
