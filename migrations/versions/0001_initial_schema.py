@@ -461,6 +461,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assets")),
         sa.UniqueConstraint("qr_token", name=op.f("uq_assets_qr_token")),
         sa.UniqueConstraint("site_id", "code", name=op.f("uq_assets_site_id_code")),
+        sa.UniqueConstraint(
+            "site_id", "station_number", name=op.f("uq_assets_site_id_station_number")
+        ),
     )
     with op.batch_alter_table("assets", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_assets_location_id"), ["location_id"], unique=False)

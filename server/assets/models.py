@@ -102,3 +102,10 @@ class Equipment(Asset):
     responsible_user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("auth_users.id"), nullable=True
     )
+
+
+# Added once the subclass has put station_number on the shared table. NULLs never collide,
+# so this holds only bait stations' numbers unique per site, even under concurrent creates.
+Asset.__table__.append_constraint(
+    UniqueConstraint(Asset.__table__.c.site_id, Asset.__table__.c.station_number)
+)
