@@ -19,10 +19,12 @@ def create_app(config: object | None = None, **overrides: Any) -> Flask:
 
     _init_extensions(app, extensions)
 
-    from server.blueprints import CAPABILITIES
+    from server.blueprints import CAPABILITIES, PAGES
 
     for blueprint in CAPABILITIES:
         extensions.api.register_blueprint(blueprint)
+    for page_blueprint in PAGES:
+        app.register_blueprint(page_blueprint)
 
     from server.auth.guard import install_guard
     from server.cli import register_commands

@@ -6,7 +6,10 @@ from server.auth import blp as auth_blp
 from server.checklists import blp as checklists_blp
 from server.health import blp as health_blp
 from server.inspections import blp as inspections_blp
+from server.photos import blp as photos_blp
+from server.pwa_host import bp as pwa_host_bp
 from server.sites import blp as sites_blp
+from server.sync_api import blp as sync_api_blp
 
 CAPABILITIES = (
     health_blp,
@@ -15,5 +18,10 @@ CAPABILITIES = (
     assets_blp,
     checklists_blp,
     inspections_blp,
+    photos_blp,
+    sync_api_blp,
     audit_blp,
 )
+
+# Plain Flask blueprints: pages and files, not part of the OpenAPI document.
+PAGES = (pwa_host_bp,)
