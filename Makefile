@@ -23,7 +23,7 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP) ## Create .venv and install Roundbook with its test tools
 
 run: install ## Set up the database, seed the demo hospital, serve on http://127.0.0.1:5000
-	$(BIN)/roundbook setup
+	$(BIN)/roundbook setup --url http://$(HOST):$(PORT)
 	$(BIN)/roundbook run --host $(HOST) --port $(PORT)
 
 test: install ## Run the whole suite (SQLite, PostgreSQL, Redis)

@@ -86,8 +86,11 @@ def worker_command(burst: bool) -> None:
 
 
 @click.command("setup")
+@click.option(
+    "--url", default="http://127.0.0.1:5000", show_default=True, help="Where it will serve."
+)
 @with_appcontext
-def setup_command() -> None:
+def setup_command(url: str) -> None:
     """Upgrade the database, seed the demo if it is empty, and print how to sign in."""
     from flask_migrate import upgrade
 
@@ -96,7 +99,7 @@ def setup_command() -> None:
     upgrade()
     if seed_demo_if_empty():
         click.echo("Seeded the demo hospital.")
-    print_demo_logins()
+    print_demo_logins(url)
 
 
 def _create_app_for_cli() -> Flask:
