@@ -43,7 +43,9 @@ def test_health_counts_running_worker_when_one_listens_on_the_queue(
     tmp_path: Path,
 ) -> None:
     client = configured_app(REDIS_URL=TestConfig.REDIS_TEST_URL).test_client()
-    worker = start_worker(app.config["SQLALCHEMY_DATABASE_URI"], TestConfig.REDIS_TEST_URL, tmp_path)
+    worker = start_worker(
+        app.config["SQLALCHEMY_DATABASE_URI"], TestConfig.REDIS_TEST_URL, tmp_path
+    )
     try:
         seen = wait_until(lambda: client.get("/api/health").json["queue"].get("workers") == 1)
     finally:
