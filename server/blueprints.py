@@ -5,6 +5,7 @@ from server.audit import blp as audit_blp
 from server.auth import blp as auth_blp
 from server.checklists import blp as checklists_blp
 from server.health import blp as health_blp
+from server.home import bp as home_bp
 from server.inspections import blp as inspections_blp
 from server.photos import blp as photos_blp
 from server.pwa_host import bp as pwa_host_bp
@@ -24,4 +25,4 @@ CAPABILITIES = (
 )
 
 # Plain Flask blueprints: pages and files, not part of the OpenAPI document.
-PAGES = (pwa_host_bp,)
+PAGES = (home_bp, pwa_host_bp)

@@ -29,6 +29,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "api-docs.openapi_json",
         "api-docs.openapi_swagger_ui",
         "docs_asset",
+        "home.start_page",
         "static",
     }
 )
