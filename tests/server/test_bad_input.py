@@ -171,3 +171,63 @@ def test_malformed_id_in_url_returns_404_json_when_not_a_uuid(
 
     assert response.status_code == 404
     assert response.json["code"] == "not_found"
+
+
+PAGINATION_ARGS = {"page", "page_size"}  # parsed by flask-smorest in a second pass
+
+
+def _query_operations() -> list[tuple[str, list[dict[str, Any]]]]:
+    operations = []
+    for path, item in SPEC["paths"].items():
+        parameters = [
+            p
+            for p in item.get("get", {}).get("parameters", [])
+            if p["in"] == "query" and p["name"] not in PAGINATION_ARGS
+        ]
+        typed = [
+            p
+            for p in parameters
+            if p.get("schema", {}).get("type") != "string"
+            or p.get("schema", {}).get("format")
+            or "enum" in p.get("schema", {})
+        ]
+        if typed:
+            operations.append((path, typed))
+    return sorted(operations, key=lambda op: op[0])
+
+
+QUERY_OPERATIONS = _query_operations()
+
+
+@pytest.mark.parametrize(
+    ("path", "parameters"), QUERY_OPERATIONS, ids=[path for path, _ in QUERY_OPERATIONS]
+)
+def test_read_returns_422_naming_each_query_arg_when_every_arg_has_the_wrong_type(
+    client: FlaskClient,
+    super_admin_headers: dict[str, str],
+    path: str,
+    parameters: list[dict[str, Any]],
+) -> None:
+    query = {p["name"]: "%%not-valid%%" for p in parameters}
+
+    response = client.get(_concrete(path), query_string=query, headers=super_admin_headers)
+
+    assert response.status_code == 422, response.json
+    assert {p["name"] for p in parameters} <= set(response.json["fields"])
+
+
+PAGINATED_PATHS = sorted(
+    path
+    for path, item in SPEC["paths"].items()
+    if any(p["name"] == "page" for p in item.get("get", {}).get("parameters", []))
+)
+
+
+@pytest.mark.parametrize("path", PAGINATED_PATHS)
+def test_read_returns_422_when_page_size_is_over_the_limit(
+    client: FlaskClient, super_admin_headers: dict[str, str], path: str
+) -> None:
+    response = client.get(path, query_string={"page_size": 100000}, headers=super_admin_headers)
+
+    assert response.status_code == 422
+    assert "page_size" in response.json["fields"]
