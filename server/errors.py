@@ -27,6 +27,7 @@ ERROR_STATUS: dict[str, int] = {
     "epoch_mismatch": 409,
     "template_version_published": 409,
     "in_use": 409,
+    "photo_pending": 409,
     "precondition_failed": 412,
     "payload_too_large": 413,
     "photo_too_large": 413,

@@ -19,6 +19,7 @@ class HealthSchema(ma.Schema):
     status = ma.fields.String(metadata={"description": "ok, degraded or down"})
     database = ma.fields.Dict()
     queue = ma.fields.Dict()
+    photos = ma.fields.Dict(metadata={"description": "Photos waiting and failed (counts)"})
 
 
 @blp.route("")

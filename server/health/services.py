@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.extensions import db
+from server.photos.services import count_photos_by_status
 from server.queue import job_queue, redis_connection
 
 
@@ -45,10 +46,21 @@ def queue_health() -> dict[str, Any]:
         return {"ok": False, "mode": "rq", "redis": "down", "error": type(error).__name__}
 
 
+def photo_health() -> dict[str, Any]:
+    """Photos waiting to be processed and photos whose processing failed for good."""
+    try:
+        counts = count_photos_by_status()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        return {"ok": False, "error": type(error).__name__}
+    # A failed photo needs an admin (GET /api/photos/failed), but the service still works.
+    return {"ok": True, "waiting": counts["stored"], "failed": counts["failed"]}
+
+
 def overall_health() -> dict[str, Any]:
     """The health report served at /api/health."""
     database = database_health()
     queue = queue_health()
     # Photos wait in the database when Redis is down, so only the database makes us unhealthy.
     status = "ok" if database["ok"] and queue["ok"] else ("degraded" if database["ok"] else "down")
-    return {"status": status, "database": database, "queue": queue}
+    return {"status": status, "database": database, "queue": queue, "photos": photo_health()}

@@ -1,0 +1,259 @@
+"""Photos: which inspections expect them, what has arrived, reading and retrying them."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from server.auth.access import Permission, Principal, require_permission, visible_select
+from server.errors import ApiError, field_error, not_found
+from server.extensions import db
+from server.inspections.models import Inspection
+from server.photos.jobs import enqueue_photo_processing, reset_for_retry
+from server.photos.models import Photo, PhotoInspectionLink, PhotoStatus
+from server.photos.reuse import flag_exact_reuse
+
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+
+
+def normalize_sha256(sha256: str, field: str = "sha256") -> str:
+    """Return the hash in lower case, or raise a 422 field error when it is not a SHA-256."""
+    value = sha256.strip().lower()
+    if not SHA256_PATTERN.match(value):
+        raise field_error("validation_failed", field, "Not a SHA-256 (64 hexadecimal digits).")
+    return value
+
+
+def expect_photos(site_id: uuid.UUID, inspection_id: uuid.UUID, sha256s: Iterable[str]) -> None:
+    """Record that an inspection expects these photos, whether or not they have arrived.
+
+    For the sync service, which has already checked permissions: no principal. Idempotent
+    (expecting a photo twice records it once). It adds to the caller's transaction and does
+    not commit; the inspection must already be in the session.
+    """
+    wanted = {normalize_sha256(sha, "photos") for sha in sha256s}
+    if not wanted:
+        return
+    photos = {photo.sha256: photo for photo in _photos_by_sha(site_id, wanted)}
+    for sha in wanted - photos.keys():
+        photos[sha] = ensure_photo(site_id, sha)
+    linked = set(
+        db.session.scalars(
+            select(PhotoInspectionLink.photo_id).where(
+                PhotoInspectionLink.inspection_id == inspection_id
+            )
+        )
+    )
+    for photo in photos.values():
+        if photo.id in linked:
+            continue
+        db.session.add(
+            PhotoInspectionLink(
+                id=uuid.uuid4(), site_id=site_id, inspection_id=inspection_id, photo_id=photo.id
+            )
+        )
+        db.session.flush()
+        flag_exact_reuse(photo)
+
+
+def _photos_by_sha(site_id: uuid.UUID, sha256s: Collection[str]) -> list[Photo]:
+    return list(
+        db.session.scalars(select(Photo).where(Photo.site_id == site_id, Photo.sha256.in_(sha256s)))
+    )
+
+
+def ensure_photo(site_id: uuid.UUID, sha256: str) -> Photo:
+    """The site's photo with this hash, inserted as EXPECTED when it is new (race-safe)."""
+    found = find_photo(site_id, sha256)
+    if found is not None:
+        return found
+    photo = Photo(id=uuid.uuid4(), site_id=site_id, sha256=sha256, status=PhotoStatus.EXPECTED)
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+    except IntegrityError:
+        existing = find_photo(site_id, sha256)
+        assert existing is not None  # the unique (site_id, sha256) was hit by that row
+        return existing
+    return photo
+
+
+def missing_photo_sha256s(
+    site_id: uuid.UUID, inspection_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """Return, per inspection, the expected photos not received yet (sorted; only non-empty)."""
+    if not inspection_ids:
+        return {}
+    rows = db.session.execute(
+        select(PhotoInspectionLink.inspection_id, Photo.sha256)
+        .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
+        .where(
+            PhotoInspectionLink.site_id == site_id,
+            PhotoInspectionLink.inspection_id.in_(list(inspection_ids)),
+            Photo.status == PhotoStatus.EXPECTED,
+        )
+        .order_by(Photo.sha256)
+    )
+    missing: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for inspection_id, sha in rows:
+        missing[inspection_id].append(sha)
+    return dict(missing)
+
+
+def find_photo(site_id: uuid.UUID, sha256: str) -> Photo | None:
+    """The site's photo with this hash, or None."""
+    return db.session.scalar(select(Photo).where(Photo.site_id == site_id, Photo.sha256 == sha256))
+
+
+def get_photo(
+    principal: Principal,
+    site_id: uuid.UUID,
+    sha256: str,
+    permission: Permission = Permission.READ,
+) -> Photo:
+    """One photo of a site the user belongs to (404 otherwise, also for other sites)."""
+    sha = normalize_sha256(sha256)
+    if not principal.can(site_id, Permission.READ):
+        raise not_found("Photo", sha)
+    photo = find_photo(site_id, sha)
+    if photo is None:
+        raise not_found("Photo", sha)
+    require_permission(principal, site_id, permission)
+    return photo
+
+
+def inspection_ids_of(photo: Photo) -> list[uuid.UUID]:
+    """The inspections a photo is attached to, earliest finished first."""
+    return list(
+        db.session.scalars(
+            select(PhotoInspectionLink.inspection_id)
+            .join(Inspection, Inspection.id == PhotoInspectionLink.inspection_id)
+            .where(PhotoInspectionLink.photo_id == photo.id)
+            .order_by(Inspection.finished_at, Inspection.id)
+        )
+    )
+
+
+def require_stored(photo: Photo) -> None:
+    """Raise photo_pending while the photo's bytes have not arrived."""
+    if photo.status is PhotoStatus.EXPECTED:
+        raise ApiError(
+            "photo_pending",
+            f"Photo {photo.sha256} has not been uploaded yet.",
+            details={"status": photo.status.value},
+        )
+
+
+def require_processed(photo: Photo) -> None:
+    """Raise photo_pending unless the photo's served sizes exist."""
+    if photo.status is not PhotoStatus.PROCESSED:
+        raise ApiError(
+            "photo_pending",
+            f"Photo {photo.sha256} is {photo.status.value}: its served sizes are not ready.",
+            details={"status": photo.status.value},
+        )
+
+
+def photo_record(photo: Photo) -> dict[str, Any]:
+    """A photo as the API shows it: state, sizes, capture time, reuse and inspections."""
+    reused_of = (
+        db.session.get(Photo, photo.reused_of_photo_id) if photo.reused_of_photo_id else None
+    )
+    return {
+        "id": photo.id,
+        "site_id": photo.site_id,
+        "sha256": photo.sha256,
+        "status": photo.status,
+        "content_type": photo.content_type,
+        "byte_size": photo.byte_size,
+        "width": photo.width,
+        "height": photo.height,
+        "captured_at": photo.captured_at,
+        "stored_at": photo.stored_at,
+        "processed_at": photo.processed_at,
+        "processing_attempts": photo.processing_attempts,
+        "processing_error": photo.processing_error,
+        "is_suspected_reuse": photo.is_suspected_reuse,
+        "reused_of_sha256": reused_of.sha256 if reused_of is not None else None,
+        "reuse_distance": photo.reuse_distance,
+        "inspection_ids": inspection_ids_of(photo),
+    }
+
+
+def list_failed_photos(principal: Principal, site_id: uuid.UUID) -> list[Photo]:
+    """Photos of a site whose processing failed for good, with their errors (site admins)."""
+    require_permission(principal, site_id, Permission.ADMINISTER)
+    return list(
+        db.session.scalars(
+            visible_select(Photo, principal)
+            .where(Photo.site_id == site_id, Photo.status == PhotoStatus.FAILED)
+            .order_by(Photo.stored_at, Photo.sha256)
+        )
+    )
+
+
+def retry_photo(principal: Principal, site_id: uuid.UUID, sha256: str) -> Photo:
+    """Process a failed photo again from a fresh count of attempts (site admins)."""
+    photo = get_photo(principal, site_id, sha256, Permission.ADMINISTER)
+    if photo.status is not PhotoStatus.FAILED:
+        raise ApiError(
+            "conflict",
+            f"Only a failed photo can be retried; this one is {photo.status.value}.",
+            details={"status": photo.status.value},
+        )
+    reset_for_retry(photo)
+    db.session.commit()
+    enqueue_photo_processing(photo.id)
+    db.session.refresh(photo)
+    return photo
+
+
+def list_incomplete_evidence(principal: Principal, site_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Inspections of a site still waiting for some of their photos, oldest first."""
+    require_permission(principal, site_id, Permission.READ)
+    waiting = (
+        select(PhotoInspectionLink.inspection_id)
+        .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
+        .where(PhotoInspectionLink.site_id == site_id, Photo.status == PhotoStatus.EXPECTED)
+    )
+    rows = db.session.execute(
+        select(
+            PhotoInspectionLink.inspection_id,
+            Inspection.finished_at,
+            Photo.sha256,
+            Photo.status,
+        )
+        .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
+        .join(Inspection, Inspection.id == PhotoInspectionLink.inspection_id)
+        .where(PhotoInspectionLink.inspection_id.in_(waiting))
+        .order_by(Inspection.finished_at, Inspection.id, Photo.sha256)
+    )
+    by_inspection: dict[uuid.UUID, dict[str, Any]] = {}
+    for inspection_id, finished_at, sha, status in rows:
+        entry = by_inspection.setdefault(
+            inspection_id,
+            {
+                "inspection_id": inspection_id,
+                "finished_at": finished_at,
+                "expected_photos": 0,
+                "missing_sha256s": [],
+            },
+        )
+        entry["expected_photos"] += 1
+        if status is PhotoStatus.EXPECTED:
+            entry["missing_sha256s"].append(sha)
+    return [entry for entry in by_inspection.values() if entry["missing_sha256s"]]
+
+
+def count_photos_by_status() -> dict[str, int]:
+    """How many photos are in each state, over all sites (for /api/health; no ids leak)."""
+    rows = db.session.execute(select(Photo.status, func.count()).group_by(Photo.status))
+    counts = {status.value: 0 for status in PhotoStatus}
+    counts.update({status.value: count for status, count in rows})
+    return counts
