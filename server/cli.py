@@ -13,6 +13,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(setup_command)
+    app.cli.add_command(sync_group)
+    app.cli.add_command(photos_command)
 
 
 @click.command("seed-demo")
@@ -100,6 +102,43 @@ def setup_command(url: str) -> None:
     if seed_demo_if_empty():
         click.echo("Seeded the demo hospital.")
     print_demo_logins(url)
+
+
+@click.group("photos")
+def photos_command() -> None:
+    """Photo processing: queue waiting photos, retry failed ones."""
+
+
+@photos_command.command("sweep")
+@with_appcontext
+def photos_sweep_command() -> None:
+    """Queue every stored photo not processed yet (after Redis was down)."""
+    from server.photos.jobs import sweep_pending_photos
+
+    click.echo(f"Queued {sweep_pending_photos()} photos.")
+
+
+@photos_command.command("retry-failed")
+@with_appcontext
+def photos_retry_failed_command() -> None:
+    """Process every failed photo again, attempts counted afresh."""
+    from server.photos.jobs import retry_failed_photos
+
+    click.echo(f"Queued {retry_failed_photos()} failed photos again.")
+
+
+@click.group("sync")
+def sync_group() -> None:
+    """Sync maintenance."""
+
+
+@sync_group.command("new-epoch")
+@with_appcontext
+def new_epoch_command() -> None:
+    """Start a new feed epoch (run after restoring a backup): phones re-push and re-pull."""
+    from server.sync_api.store import start_new_epoch
+
+    click.echo(f"New sync epoch: {start_new_epoch()}")
 
 
 def _create_app_for_cli() -> Flask:

@@ -47,6 +47,10 @@ class Config:
     RQ_QUEUE_NAME = os.environ.get("RQ_QUEUE_NAME", "roundbook")
     PHOTO_DIR = Path(os.environ.get("PHOTO_DIR", INSTANCE_DIR / "photos"))
     MAX_PHOTO_BYTES = _env_int("MAX_PHOTO_BYTES", 25 * 1024 * 1024)
+    # Waits before each retry of a failed photo job (RQ Retry); their count is the retries.
+    PHOTO_JOB_RETRY_INTERVALS_S = tuple(
+        int(s) for s in os.environ.get("PHOTO_JOB_RETRY_INTERVALS_S", "10,60,300").split(",")
+    )
 
     ACCESS_TOKEN_TTL = timedelta(seconds=_env_int("ACCESS_TOKEN_TTL_S", 15 * 60))
     REFRESH_TOKEN_TTL = timedelta(days=_env_int("REFRESH_TOKEN_TTL_DAYS", 90))
@@ -54,6 +58,14 @@ class Config:
     # Argon2id cost (RFC 9106 "second recommended option" is t=3, m=64 MiB).
     PASSWORD_TIME_COST = _env_int("PASSWORD_TIME_COST", 3)
     PASSWORD_MEMORY_KIB = _env_int("PASSWORD_MEMORY_KIB", 64 * 1024)
+
+    # Sync (docs/sync-protocol.md): a pushed HLC more than this ahead of the server clock
+    # is clamped, so a phone whose clock is wrong cannot win merges for long.
+    SYNC_MAX_SKEW_MS = _env_int("SYNC_MAX_SKEW_MS", 5 * 60 * 1000)
+    SYNC_MIN_PROTOCOL_VERSION = 1
+    SYNC_PROTOCOL_VERSION = 1
+    SYNC_MAX_BATCH_CHANGES = _env_int("SYNC_MAX_BATCH_CHANGES", 500)
+    SYNC_MAX_PULL_LIMIT = _env_int("SYNC_MAX_PULL_LIMIT", 1000)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,6 +8,13 @@ from server.findings.models import Finding
 from server.inspections.models import Inspection, Schedule, ScheduleTarget
 from server.photos.models import Photo
 from server.sites.models import Building, Department, Floor, Location, Site
+from server.sync_api.models import (
+    SyncConflict,
+    SyncFeedEntry,
+    SyncReceipt,
+    SyncRecord,
+    SyncServer,
+)
 
 __all__ = [
     "Asset",
@@ -29,5 +36,10 @@ __all__ = [
     "ScheduleTarget",
     "Site",
     "SiteMembership",
+    "SyncConflict",
+    "SyncFeedEntry",
+    "SyncReceipt",
+    "SyncRecord",
+    "SyncServer",
     "User",
 ]

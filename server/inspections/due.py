@@ -1,4 +1,4 @@
-"""What was due on a day, what was done and by whom, what is overdue; and the inspections read.
+"""What was due on a day, what was done and by whom, what is overdue.
 
 Time of observation decides: an inspection counts for the period that contains its
 ``finished_at`` on the site's wall clock (``Site.timezone``), never for when it was synced
@@ -33,7 +33,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from server.assets.models import Asset, AssetStatus
-from server.auth.access import Principal, get_visible, visible_select
+from server.auth.access import Principal, get_visible
 from server.auth.models import User
 from server.checklists.models import ChecklistTemplate, ChecklistTemplateVersion, Frequency
 from server.extensions import db
@@ -390,30 +390,3 @@ def _with_people(item: DueItem, people: dict[uuid.UUID, User]) -> DueItem:
         return PersonRef(person.id, user.display_name if user else "")
 
     return replace(item, assignee=named(item.assignee), done_by=named(item.done_by))
-
-
-def list_inspections(
-    principal: Principal,
-    site_id: uuid.UUID | None = None,
-    location_id: uuid.UUID | None = None,
-    asset_id: uuid.UUID | None = None,
-    since: datetime | None = None,
-    limit: int = 500,
-) -> list[Inspection]:
-    """Inspections of the user's sites, latest observed first, optionally filtered."""
-    statement = visible_select(Inspection, principal)
-    if site_id is not None:
-        statement = statement.where(Inspection.site_id == site_id)
-    if location_id is not None:
-        statement = statement.where(Inspection.location_id == location_id)
-    if asset_id is not None:
-        statement = statement.where(Inspection.asset_id == asset_id)
-    if since is not None:
-        statement = statement.where(Inspection.finished_at >= since)
-    statement = statement.order_by(Inspection.finished_at.desc(), Inspection.id).limit(limit)
-    return list(db.session.scalars(statement))
-
-
-def get_inspection(principal: Principal, inspection_id: uuid.UUID) -> Inspection:
-    """One inspection of the user's sites."""
-    return get_visible(Inspection, inspection_id, principal)

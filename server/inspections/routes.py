@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.auth.guard import current_principal
-from server.inspections import due, schedules
+from server.inspections import due, schedules, services
 from server.inspections.due import DueItem
 from server.inspections.models import Inspection, Schedule
 from server.inspections.schemas import (
@@ -97,7 +97,7 @@ class Inspections(MethodView):
     @blp.response(200, InspectionSchema(many=True))
     def get(self, args: dict[str, Any]) -> list[Inspection]:
         """List inspections of your sites, latest finished first."""
-        return due.list_inspections(current_principal(), **args)
+        return services.list_inspections(current_principal(), **args)
 
 
 @blp.route("/inspections/<uuid:inspection_id>")
@@ -107,4 +107,4 @@ class InspectionById(MethodView):
     @blp.response(200, InspectionSchema)
     def get(self, inspection_id: uuid.UUID) -> Inspection:
         """Get an inspection with its answers."""
-        return due.get_inspection(current_principal(), inspection_id)
+        return services.get_inspection(current_principal(), inspection_id)

@@ -1,0 +1,274 @@
+"""Sync benchmark: push, replay, pull and conflicting edits against gunicorn on PostgreSQL.
+
+Creates a throwaway database, starts `gunicorn 'server:create_app()'` on a loopback port
+(as the README deploys it), and prints records/s, batch latency p50/p95, and the counts of
+lost, duplicated and silently overwritten records (all must be 0).
+
+    .venv/bin/python bench/sync_bench.py [--records 20000] [--workers 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+BASE_MS = 1_732_400_000_000
+BATCH = 100
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _post(url: str, body: dict[str, Any], token: str) -> tuple[float, dict[str, Any]]:
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(
+        url,
+        data=data,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        payload = json.loads(response.read())
+    return time.perf_counter() - started, payload
+
+
+def _get(url: str, token: str) -> dict[str, Any]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return dict(json.loads(response.read()))
+
+
+def _setup(database_url: str) -> dict[str, Any]:
+    from flask_migrate import upgrade
+
+    from server import create_app
+    from server.auth.models import Role
+    from server.auth.services import create_user, grant_membership, register_device
+    from server.extensions import db
+    from tests.factories import make_location, make_site
+    from tests.server.inspections.factories import make_template
+
+    app = create_app(
+        None, SQLALCHEMY_DATABASE_URI=database_url, PASSWORD_TIME_COST=1, PASSWORD_MEMORY_KIB=64
+    )
+    with app.app_context():
+        upgrade()
+        site = make_site()
+        location = make_location(site)
+        version = make_template(site).versions[0]
+        tokens = []
+        for n in range(9):
+            user = create_user(None, username=f"bench{n}", password="x" * 12, display_name="b")
+            grant_membership(None, user, site.id, Role.SITE_ADMIN)
+            db.session.commit()
+            tokens.append(register_device(user, f"bench {n}").access_token)
+        return {
+            "site_id": str(site.id),
+            "location_id": str(location.id),
+            "department_id": str(location.department_id),
+            "version_id": str(version.id),
+            "tokens": tokens,
+        }
+
+
+def _inspection(ctx: dict[str, Any], n: int) -> dict[str, Any]:
+    notes = "巡查记录：四壁无尘，窗明几净，地面无痰迹、污物。" * 6
+    answers = {
+        "in_place": {"value": "pass", "note": notes},
+        "gauge_green": {"value": "fail", "note": notes, "photo_sha256s": [f"{n:064x}"]},
+    }
+    return {
+        "change_id": str(uuid.uuid4()),
+        "record_type": "inspection",
+        "record_id": str(uuid.uuid4()),
+        "op": "submit",
+        "hlc": f"{BASE_MS + n:018d}-0000-bench",
+        "base_version": None,
+        "observed_at": BASE_MS + n,
+        "fields": {
+            "site_id": ctx["site_id"],
+            "template_version_id": ctx["version_id"],
+            "location_id": ctx["location_id"],
+            "started_at": BASE_MS + n - 60_000,
+            "finished_at": BASE_MS + n,
+            "answers": answers,
+            "note": notes * 2,
+        },
+    }
+
+
+def _push_all(base: str, batches: list[list[dict]], tokens: list[str], clients: int) -> dict:
+    def run(index_batch: tuple[int, list[dict]]) -> tuple[float, list[str]]:
+        index, changes = index_batch
+        body = {
+            "protocol_version": 1,
+            "device_id": f"bench-{index % clients}",
+            "device_now_ms": int(time.time() * 1000),
+            "changes": changes,
+        }
+        seconds, payload = _post(f"{base}/api/sync/push", body, tokens[index % clients])
+        return seconds, [result["status"] for result in payload["results"]]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        outcomes = list(pool.map(run, enumerate(batches)))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(seconds for seconds, _ in outcomes)
+    statuses = [status for _, batch in outcomes for status in batch]
+    return {
+        "records_per_s": len(statuses) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "statuses": {s: statuses.count(s) for s in set(statuses)},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    name = f"roundbook_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret",
+        "ACCESS_TOKEN_TTL_S": "86400",
+    }
+    os.environ.update(env)
+    port = _free_port()
+    server = None
+    try:
+        ctx = _setup(url)
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "--workers",
+                str(args.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "server:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/api/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        half = args.records // 2
+        changes = [_inspection(ctx, n) for n in range(args.records)]
+        batches = [changes[i : i + BATCH] for i in range(0, len(changes), BATCH)]
+        report = {
+            "push_1_client": _push_all(base, batches[: half // BATCH], ctx["tokens"], 1),
+            "push_8_clients": _push_all(base, batches[half // BATCH :], ctx["tokens"], 8),
+        }
+        replay = changes[:1000]
+        report["replay_1000"] = _push_all(
+            base, [replay[i : i + BATCH] for i in range(0, 1000, BATCH)], ctx["tokens"], 8
+        )
+        started, cursor, pulled, has_more = time.perf_counter(), "", [], True
+        while has_more:
+            page = _get(f"{base}/api/sync/pull?limit=1000&cursor={cursor}", ctx["tokens"][0])
+            pulled.extend(page["changes"])
+            cursor, has_more = page["next_cursor"], page["has_more"]
+        report["pull"] = {
+            "records_per_s": len(pulled) / (time.perf_counter() - started),
+            "records": len(pulled),
+        }
+        ids = {change["record_id"] for change in changes}
+        pulled_ids = [
+            record["record_id"] for record in pulled if record["record_type"] == "inspection"
+        ]
+        report["lost"] = len(ids - set(pulled_ids))
+        report["duplicated"] = len(pulled_ids) - len(set(pulled_ids))
+        report["conflicts"] = _conflicting_edits(base, ctx)
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _conflicting_edits(base: str, ctx: dict[str, Any]) -> dict[str, Any]:
+    """1,000 findings, each edited concurrently by two clients; every lost value must be kept."""
+    ids = [str(uuid.uuid4()) for _ in range(1000)]
+    creates = [
+        {
+            "change_id": str(uuid.uuid4()),
+            "record_type": "finding",
+            "record_id": i,
+            "op": "create",
+            "hlc": f"{BASE_MS:018d}-0000-a",
+            "fields": {
+                "site_id": ctx["site_id"],
+                "location_id": ctx["location_id"],
+                "department_id": ctx["department_id"],
+                "title": "t",
+                "severity": "low",
+                "status": "open",
+            },
+        }
+        for i in ids
+    ]
+    _push_all(base, [creates[i : i + BATCH] for i in range(0, 1000, BATCH)], ctx["tokens"], 1)
+    edits = []
+    for device, wall in (("a", BASE_MS + 2), ("b", BASE_MS + 1)):
+        edits.append(
+            [
+                {
+                    "change_id": str(uuid.uuid4()),
+                    "record_type": "finding",
+                    "record_id": i,
+                    "op": "update",
+                    "hlc": f"{wall:018d}-0000-{device}",
+                    "base_version": 1,
+                    "fields": {"description": f"by {device}"},
+                }
+                for i in ids
+            ]
+        )
+    batches = [edits[k][i : i + BATCH] for i in range(0, 1000, BATCH) for k in (0, 1)]
+    result = _push_all(base, batches, ctx["tokens"][:2], 2)
+    # Every finding must end with 'by a' (the newer HLC) and one recorded conflict holding 'by b'.
+    os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    with psycopg.connect(os.environ["DATABASE_URL"].replace("+psycopg", "")) as conn:
+        wrong = conn.execute("SELECT count(*) FROM findings WHERE description <> 'by a'").fetchone()
+        kept = conn.execute(
+            "SELECT count(DISTINCT record_id) FROM sync_conflicts WHERE lost_value = '\"by b\"'"
+        ).fetchone()
+    result["silently_overwritten"] = int(wrong[0]) + (1000 - int(kept[0]))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Inspections: reading them, and recording one that a phone submitted through sync."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from server.assets.models import Asset
+from server.auth.access import Principal, get_visible, visible_select
+from server.checklists.items import inspection_result, validate_answers
+from server.checklists.models import ChecklistTemplateVersion, VersionStatus
+from server.extensions import db
+from server.inspections.models import Inspection, InspectionResult, Schedule
+from server.sites.models import Location
+
+
+class InspectionRefused(Exception):
+    """A submitted inspection the server cannot record: a code, maybe retryable later."""
+
+    def __init__(
+        self, code: str, *, retry: bool = False, details: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.retry = retry
+        self.details = dict(details or {})
+
+
+def list_inspections(
+    principal: Principal,
+    site_id: uuid.UUID | None = None,
+    location_id: uuid.UUID | None = None,
+    asset_id: uuid.UUID | None = None,
+    since: datetime | None = None,
+    limit: int = 500,
+) -> list[Inspection]:
+    """Inspections of the user's sites, latest observed first, optionally filtered."""
+    statement = visible_select(Inspection, principal)
+    if site_id is not None:
+        statement = statement.where(Inspection.site_id == site_id)
+    if location_id is not None:
+        statement = statement.where(Inspection.location_id == location_id)
+    if asset_id is not None:
+        statement = statement.where(Inspection.asset_id == asset_id)
+    if since is not None:
+        statement = statement.where(Inspection.finished_at >= since)
+    statement = statement.order_by(Inspection.finished_at.desc(), Inspection.id).limit(limit)
+    return list(db.session.scalars(statement))
+
+
+def get_inspection(principal: Principal, inspection_id: uuid.UUID) -> Inspection:
+    """One inspection of the user's sites."""
+    return get_visible(Inspection, inspection_id, principal)
+
+
+def find_latest_inspection(
+    principal: Principal,
+    *,
+    location_id: uuid.UUID | None = None,
+    asset_id: uuid.UUID | None = None,
+) -> Inspection | None:
+    """The latest observed inspection of a location or asset (its "last result").
+
+    Observation time decides, not arrival: an inspection that synced late but was made
+    earlier never becomes the latest. Equal times fall back to the id so all agree.
+    """
+    found = list_inspections(principal, location_id=location_id, asset_id=asset_id, limit=1)
+    return found[0] if found else None
+
+
+def _ms_to_datetime(ms: Any, name: str) -> datetime:
+    if type(ms) is not int:
+        raise InspectionRefused("invalid_field", details={"field": name})
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def _uuid(values: Mapping[str, Any], name: str) -> uuid.UUID | None:
+    raw = values.get(name)
+    if raw is None:
+        return None
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError as error:
+        raise InspectionRefused("invalid_field", details={"field": name}) from error
+
+
+def _on_site(model: Any, record_id: uuid.UUID | None, site_id: uuid.UUID, name: str) -> None:
+    if record_id is None:
+        return
+    row = db.session.get(model, record_id)
+    if row is None or row.site_id != site_id:
+        raise InspectionRefused("invalid_reference", details={"field": name})
+
+
+def _template_version(values: Mapping[str, Any], site_id: uuid.UUID) -> ChecklistTemplateVersion:
+    version_id = _uuid(values, "template_version_id")
+    version = db.session.get(ChecklistTemplateVersion, version_id) if version_id else None
+    if version is None or version.site_id != site_id:
+        raise InspectionRefused("invalid_reference", details={"field": "template_version_id"})
+    # Any published version is accepted, old ones too: a phone may have been offline for
+    # weeks; the answers are kept exactly as captured against that version. Drafts are not.
+    if version.status != VersionStatus.PUBLISHED:
+        raise InspectionRefused("template_version_not_published")
+    return version
+
+
+def _revision_of(values: Mapping[str, Any], site_id: uuid.UUID) -> uuid.UUID | None:
+    original_id = _uuid(values, "revision_of")
+    if original_id is None:
+        return None
+    original = db.session.get(Inspection, original_id)
+    if original is None:
+        # The inspection it corrects has not arrived yet: park it, never drop it.
+        raise InspectionRefused("depends_on_missing_record", retry=True)
+    if original.site_id != site_id:
+        raise InspectionRefused("invalid_reference", details={"field": "revision_of"})
+    return original_id
+
+
+def _result(
+    version: ChecklistTemplateVersion, values: Mapping[str, Any]
+) -> tuple[InspectionResult, dict[str, Any]]:
+    answers = values.get("answers", {})
+    reason = values.get("not_inspected_reason")
+    errors = validate_answers(version.items, answers, allow_missing=bool(reason))
+    if errors:
+        raise InspectionRefused("invalid_answers", details={"answers": errors})
+    if reason:
+        return InspectionResult.NOT_INSPECTED, dict(answers)
+    return InspectionResult(inspection_result(version.items, answers)), dict(answers)
+
+
+def record_inspection(
+    principal: Principal, inspection_id: str, values: Mapping[str, Any], clock_offset_ms: int
+) -> Inspection:
+    """Store a submitted inspection as captured; the caller has checked CAPTURE on its site.
+
+    Device times (`started_at`, `finished_at`, ms since the epoch) are corrected by the
+    phone's measured clock offset; the raw finish time is kept in `finished_at_device`.
+    """
+    site_id = _uuid(values, "site_id")
+    assert site_id is not None  # checked by the sync service before permissions
+    version = _template_version(values, site_id)
+    location_id, asset_id = _uuid(values, "location_id"), _uuid(values, "asset_id")
+    if location_id is None and asset_id is None:
+        raise InspectionRefused("missing_field", details={"field": "location_id"})
+    _on_site(Location, location_id, site_id, "location_id")
+    _on_site(Asset, asset_id, site_id, "asset_id")
+    schedule_id = _uuid(values, "schedule_id")
+    _on_site(Schedule, schedule_id, site_id, "schedule_id")
+    revision_of_id = _revision_of(values, site_id)
+    result, answers = _result(version, values)
+    finished_device = _ms_to_datetime(values.get("finished_at"), "finished_at")
+    started_device = _ms_to_datetime(
+        values.get("started_at", values.get("finished_at")), "started_at"
+    )
+    note, reason = values.get("note") or "", values.get("not_inspected_reason")
+    if not isinstance(note, str) or not (reason is None or isinstance(reason, str)):
+        raise InspectionRefused("invalid_field", details={"field": "note"})
+    inspection = Inspection(
+        id=uuid.UUID(inspection_id),
+        site_id=site_id,
+        template_version_id=version.id,
+        location_id=location_id,
+        asset_id=asset_id,
+        inspector_id=principal.user_id,
+        device_id=principal.device_id,
+        schedule_id=schedule_id,
+        revision_of_id=revision_of_id,
+        started_at=_corrected(started_device, clock_offset_ms),
+        finished_at=_corrected(finished_device, clock_offset_ms),
+        finished_at_device=finished_device,
+        answers=answers,
+        result=result,
+        not_inspected_reason=reason,
+        note=note,
+    )
+    db.session.add(inspection)
+    db.session.flush()
+    return inspection
+
+
+def _corrected(device_time: datetime, clock_offset_ms: int) -> datetime:
+    return device_time + timedelta(milliseconds=clock_offset_ms)
+
+
+def photo_sha256s_of(values: Mapping[str, Any]) -> list[str]:
+    """Every photo an inspection's answers (and its own `photo_sha256s`) refer to."""
+    found: list[str] = list(values.get("photo_sha256s") or [])
+    answers = values.get("answers")
+    if isinstance(answers, Mapping):
+        for answer in answers.values():
+            if isinstance(answer, Mapping):
+                found.extend(answer.get("photo_sha256s") or [])
+    return sorted(set(found))
+
+
+def inspection_exists(inspection_id: uuid.UUID) -> bool:
+    """Whether an inspection with this id is stored."""
+    return (
+        db.session.scalar(select(Inspection.id).where(Inspection.id == inspection_id)) is not None
+    )

@@ -1,0 +1,289 @@
+"""Record states of the sync core -> domain rows (inspections, findings, assets, locations).
+
+The REST API and the back office read the domain tables; this module keeps them in step
+with what sync merged. Only the fields a change actually moved are written, so an edit made
+in the back office meanwhile is not overwritten by an old value of another field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from server.assets.models import Asset, AssetStatus
+from server.auth.access import Principal
+from server.db_types import utc_now
+from server.errors import ApiError
+from server.extensions import db
+from server.findings.models import Finding, FindingStatus, Severity
+from server.inspections.services import InspectionRefused, photo_sha256s_of, record_inspection
+from server.sites.models import Department, Location
+from sync.changes import FieldState, RecordState
+from sync.hlc import Hlc
+
+# The node of HLCs the server writes (states seeded from domain rows, restored conflicts).
+SERVER_NODE = "server"
+
+
+class MaterializeError(Exception):
+    """A change the domain cannot take: rejected, or retryable once what it needs arrives."""
+
+    def __init__(
+        self, code: str, *, outcome: str = "rejected", details: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.outcome = outcome
+        self.details = dict(details or {})
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Who pushed a change, from which device, and how far that device's clock is off."""
+
+    principal: Principal
+    clock_offset_ms: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def ms_to_datetime(ms: int) -> datetime:
+    """Return ms since the Unix epoch as an aware UTC datetime."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def datetime_to_ms(moment: datetime) -> int:
+    """Return an aware datetime as ms since the Unix epoch."""
+    return int(moment.timestamp() * 1000)
+
+
+def parse_uuid(value: Any, name: str, *, required: bool = True) -> uuid.UUID | None:
+    """Return a canonical UUID string's UUID; raise MaterializeError('invalid_field') if not."""
+    if value is None and not required:
+        return None
+    try:
+        parsed = uuid.UUID(str(value))
+    except ValueError:
+        parsed = None
+    if parsed is None or str(parsed) != value:
+        raise MaterializeError("invalid_field", details={"field": name})
+    return parsed
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise MaterializeError("invalid_field", details={"field": name})
+    return value
+
+
+def _optional_text(value: Any, name: str) -> str | None:
+    return None if value is None else _text(value, name)
+
+
+def _enum(enum_class: type[Enum]) -> Callable[[Any, str], Any]:
+    def convert(value: Any, name: str) -> Any:
+        try:
+            return enum_class(value)
+        except ValueError as error:
+            raise MaterializeError("invalid_field", details={"field": name}) from error
+
+    return convert
+
+
+def _optional_date(value: Any, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise MaterializeError("invalid_field", details={"field": name}) from error
+
+
+def _optional_uuid(value: Any, name: str) -> uuid.UUID | None:
+    return parse_uuid(value, name, required=False)
+
+
+def _uuid(value: Any, name: str) -> uuid.UUID | None:
+    return parse_uuid(value, name)
+
+
+# Mutable fields a phone may set, per record type, with their converters.
+FINDING_FIELDS: dict[str, Callable[[Any, str], Any]] = {
+    "inspection_id": _optional_uuid,
+    "location_id": _uuid,
+    "asset_id": _optional_uuid,
+    "item_key": _optional_text,
+    "title": _text,
+    "description": _text,
+    "severity": _enum(Severity),
+    "department_id": _uuid,
+    "assignee_id": _optional_uuid,
+    "due_on": _optional_date,
+    "status": _enum(FindingStatus),
+}
+ASSET_FIELDS: dict[str, Callable[[Any, str], Any]] = {
+    "status": _enum(AssetStatus),
+    "notes": _text,
+    "location_id": _uuid,
+}
+LOCATION_FIELDS: dict[str, Callable[[Any, str], Any]] = {"notes": _text}
+MUTABLE_FIELDS = {"finding": FINDING_FIELDS, "asset": ASSET_FIELDS, "location": LOCATION_FIELDS}
+DOMAIN_MODELS: dict[str, Any] = {"finding": Finding, "asset": Asset, "location": Location}
+# Sync fields that are not domain columns and never change after the create.
+FIXED_FIELDS = frozenset({"site_id", "raised_at"})
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def seed_state(record_type: str, record_id: str) -> RecordState | None:
+    """Return a state for a record the back office created (it has no sync state yet).
+
+    Its fields are dated by the row's last update, written by the server node, so a phone
+    edit made later wins and one made earlier loses (and is kept as a conflict).
+    """
+    model = DOMAIN_MODELS.get(record_type)
+    if model is None:
+        return None
+    try:
+        row = db.session.get(model, uuid.UUID(record_id))
+    except ValueError:
+        return None
+    if row is None:
+        return None
+    hlc = Hlc(datetime_to_ms(row.updated_at), 0, SERVER_NODE)
+    values = {name: _json_value(getattr(row, name)) for name in MUTABLE_FIELDS[record_type]}
+    values["site_id"] = str(row.site_id)
+    fields = {
+        name: FieldState(value, hlc, SERVER_NODE, version=row.version)
+        for name, value in values.items()
+    }
+    return RecordState(record_type, record_id, fields, version=row.version)
+
+
+def materialize(before: RecordState | None, after: RecordState, capture: Capture) -> None:
+    """Write what a change did to a record into the domain tables."""
+    if after.record_type == "inspection":
+        if before is None:
+            _record_inspection(after, capture)
+        return
+    model = DOMAIN_MODELS[after.record_type]
+    row = db.session.get(model, uuid.UUID(after.record_id))
+    if after.deleted:
+        if row is not None and not (before is not None and before.deleted):
+            db.session.delete(row)
+        return
+    moved = {
+        name: state.value
+        for name, state in after.fields.items()
+        if before is None or before.fields.get(name) != state
+    }
+    site_id = parse_uuid(after.values().get("site_id"), "site_id")
+    assert site_id is not None
+    converted = _converted(after.record_type, moved, site_id)
+    if row is None:
+        if after.record_type != "finding":
+            raise MaterializeError("op_not_allowed")
+        row = _new_finding(after, site_id, capture)
+    _set_fields(row, converted)
+
+
+def _record_inspection(state: RecordState, capture: Capture) -> None:
+    from server.photos.services import expect_photos
+
+    values = state.values()
+    try:
+        inspection = record_inspection(
+            capture.principal, state.record_id, values, capture.clock_offset_ms
+        )
+    except InspectionRefused as refused:
+        outcome = "retry" if refused.retry else "rejected"
+        raise MaterializeError(refused.code, outcome=outcome, details=refused.details) from None
+    try:
+        expect_photos(inspection.site_id, inspection.id, photo_sha256s_of(values))
+    except ApiError as error:
+        raise MaterializeError("invalid_field", details={"field": "photo_sha256s"}) from error
+
+
+def _converted(record_type: str, moved: Mapping[str, Any], site_id: uuid.UUID) -> dict[str, Any]:
+    converters = MUTABLE_FIELDS[record_type]
+    converted: dict[str, Any] = {}
+    for name, value in moved.items():
+        if name in FIXED_FIELDS:
+            continue
+        if name not in converters:
+            raise MaterializeError("unknown_field", details={"field": name})
+        converted[name] = converters[name](value, name)
+    _check_references(converted, site_id)
+    return converted
+
+
+REFERENCES: dict[str, Any] = {
+    "location_id": Location,
+    "department_id": Department,
+    "asset_id": Asset,
+}
+
+
+def _check_references(converted: Mapping[str, Any], site_id: uuid.UUID) -> None:
+    for name, model in REFERENCES.items():
+        ref = converted.get(name)
+        if ref is None:
+            continue
+        row = db.session.get(model, ref)
+        if row is None or row.site_id != site_id:
+            raise MaterializeError("invalid_reference", details={"field": name})
+    inspection_id = converted.get("inspection_id")
+    if inspection_id is not None:
+        from server.inspections.models import Inspection
+
+        inspection = db.session.get(Inspection, inspection_id)
+        if inspection is None:
+            # The finding's inspection is still in some outbox (or later in this batch).
+            raise MaterializeError("depends_on_missing_record", outcome="retry")
+        if inspection.site_id != site_id:
+            raise MaterializeError("invalid_reference", details={"field": "inspection_id"})
+
+
+def _new_finding(state: RecordState, site_id: uuid.UUID, capture: Capture) -> Finding:
+    values = state.values()
+    missing = [name for name in ("location_id", "title", "severity", "department_id")]
+    missing = [name for name in missing if values.get(name) is None]
+    if missing:
+        raise MaterializeError("missing_field", details={"field": missing[0]})
+    raised_at_ms = values.get("raised_at")
+    raised_at = (
+        ms_to_datetime(raised_at_ms + capture.clock_offset_ms)
+        if isinstance(raised_at_ms, int)
+        else utc_now()
+    )
+    finding = Finding(
+        id=uuid.UUID(state.record_id),
+        site_id=site_id,
+        raised_by_id=capture.principal.user_id,
+        raised_at=raised_at,
+        version=0,
+    )
+    db.session.add(finding)
+    return finding
+
+
+def _set_fields(row: Any, converted: Mapping[str, Any]) -> None:
+    for name, value in converted.items():
+        setattr(row, name, value)
+    if isinstance(row, Finding) and "status" in converted:
+        # The ledger dates a verified closure; any other status means it is open again.
+        is_closed = row.status == FindingStatus.VERIFIED_CLOSED
+        row.closed_at = (row.closed_at or utc_now()) if is_closed else None
+    if converted or row.version == 0:
+        row.version = (row.version or 0) + 1

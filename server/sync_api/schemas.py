@@ -1,0 +1,138 @@
+"""Marshmallow schemas of the sync protocol (docs/sync-protocol.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import validate
+
+from server.sync_api.services import require_supported_protocol
+
+_ID = validate.Length(min=1, max=64)
+
+
+class SyncChangeSchema(ma.Schema):
+    """One change from a device's outbox."""
+
+    change_id = ma.fields.String(required=True, validate=_ID)
+    record_type = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
+    record_id = ma.fields.String(required=True, validate=_ID)
+    op = ma.fields.String(required=True, validate=validate.Length(min=1, max=16))
+    fields = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    hlc = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
+    base_version = ma.fields.Integer(load_default=None, allow_none=True)
+    observed_at = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class SyncPushSchema(ma.Schema):
+    """A batch of changes, in the order they were made on the device."""
+
+    protocol_version = ma.fields.Integer(required=True, strict=True)
+    device_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
+    device_now_ms = ma.fields.Integer(required=True, strict=True)
+    changes = ma.fields.List(
+        ma.fields.Nested(SyncChangeSchema), required=True, validate=validate.Length(max=500)
+    )
+
+    @ma.pre_load
+    def _refuse_old_clients(self, data: Any, **kwargs: Any) -> Any:
+        # Before anything else: an old app's body may not match today's schema at all,
+        # and it must be told to update (426), not that its fields are wrong.
+        if isinstance(data, dict) and type(data.get("protocol_version")) is int:
+            require_supported_protocol(data["protocol_version"])
+        return data
+
+
+class ConflictValueSchema(ma.Schema):
+    """A value that lost, next to the one that was kept."""
+
+    field = ma.fields.String()
+    kept_value = ma.fields.Raw(allow_none=True)
+    kept_hlc = ma.fields.String(allow_none=True)
+    lost_value = ma.fields.Raw(allow_none=True)
+    lost_hlc = ma.fields.String()
+    lost_device_id = ma.fields.String()
+    reason = ma.fields.String()
+
+
+class ChangeResultSchema(ma.Schema):
+    """What the server did with one change."""
+
+    change_id = ma.fields.String()
+    status = ma.fields.String(
+        metadata={"enum": ["applied", "already_applied", "merged", "rejected", "retry"]}
+    )
+    code = ma.fields.String(allow_none=True)
+    hlc = ma.fields.String(allow_none=True)
+    record = ma.fields.Dict(allow_none=True)
+    conflicts = ma.fields.List(ma.fields.Nested(ConflictValueSchema))
+    details = ma.fields.Dict()
+    missing_photo_sha256s = ma.fields.List(ma.fields.String(), allow_none=True)
+
+
+class PushResponseSchema(ma.Schema):
+    """One result per pushed change, in order, and the server's clock."""
+
+    server_epoch = ma.fields.String()
+    server_now_ms = ma.fields.Integer()
+    clock_offset_ms = ma.fields.Integer()
+    results = ma.fields.List(ma.fields.Nested(ChangeResultSchema))
+
+
+class PullQueryArgsSchema(ma.Schema):
+    """Where to continue reading the feed, and which sites the device holds."""
+
+    cursor = ma.fields.String(load_default=None, validate=validate.Length(max=200))
+    limit = ma.fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+    known_site_ids = ma.fields.List(ma.fields.UUID(), load_default=list)
+
+
+class PullPageSchema(ma.Schema):
+    """One page of the change feed."""
+
+    server_epoch = ma.fields.String()
+    changes = ma.fields.List(ma.fields.Dict())
+    next_cursor = ma.fields.String()
+    has_more = ma.fields.Boolean()
+    drop_site_ids = ma.fields.List(ma.fields.String())
+    missing_photos = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String())
+    )
+
+
+class ConflictSchema(ma.Schema):
+    """A value that lost a merge, kept for review."""
+
+    id = ma.fields.Integer()
+    site_id = ma.fields.String()
+    record_type = ma.fields.String()
+    record_id = ma.fields.String()
+    field = ma.fields.String()
+    kept_value = ma.fields.Raw(allow_none=True)
+    kept_hlc = ma.fields.String(allow_none=True)
+    lost_value = ma.fields.Raw(allow_none=True)
+    lost_hlc = ma.fields.String()
+    lost_device_id = ma.fields.String()
+    reason = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+    resolved_at = ma.fields.AwareDateTime(allow_none=True)
+    resolved_by_id = ma.fields.UUID(allow_none=True)
+    resolution = ma.fields.String(allow_none=True)
+    resolution_note = ma.fields.String()
+
+
+class ConflictQueryArgsSchema(ma.Schema):
+    """Filter conflicts."""
+
+    site_id = ma.fields.UUID()
+    record_type = ma.fields.String(validate=validate.Length(min=1, max=32))
+    record_id = ma.fields.String(validate=_ID)
+    include_resolved = ma.fields.Boolean(load_default=False)
+
+
+class ConflictResolveSchema(ma.Schema):
+    """Keep the winning value, or restore the lost one."""
+
+    action = ma.fields.String(required=True, validate=validate.OneOf(["keep", "restore"]))
+    note = ma.fields.String(load_default="", validate=validate.Length(max=2000))

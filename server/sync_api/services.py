@@ -1,0 +1,408 @@
+"""Push and pull: the sync core's rules applied to the database, one transaction per batch."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from server.auth.access import Permission, Principal
+from server.db_types import utc_now
+from server.errors import ApiError, field_error
+from server.extensions import db
+from server.sites.models import Site
+from server.sync_api.materialize import (
+    Capture,
+    MaterializeError,
+    datetime_to_ms,
+    materialize,
+    parse_uuid,
+    seed_state,
+)
+from server.sync_api.store import Author, SqlChangeStore
+from sync.changes import Change, Conflict, Cursor, InvalidCursorError, RecordState
+from sync.hlc import Hlc, InvalidHlcError, clamp_remote
+from sync.resolve import apply_change, measure_clock_offset, validate_change
+from sync.store import Receipt
+
+# Records a phone may only edit: they are registered and removed in the back office.
+EDIT_ONLY_RECORD_TYPES = frozenset({"asset", "location"})
+
+
+@dataclass
+class ChangeResult:
+    """The answer to one pushed change (see docs/sync-protocol.md, "Push")."""
+
+    change_id: str
+    status: str
+    code: str | None = None
+    hlc: str | None = None
+    record: dict[str, Any] | None = None
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    missing_photo_sha256s: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    """The answer to a push: one result per change, in order, and the clock facts."""
+
+    server_epoch: str
+    server_now_ms: int
+    clock_offset_ms: int
+    results: list[ChangeResult]
+
+
+class Refusal(Exception):
+    """A change refused before the rules run; not remembered, so a re-send is judged again."""
+
+    def __init__(self, code: str, details: Mapping[str, Any] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = dict(details or {})
+
+
+def require_supported_protocol(protocol_version: int) -> None:
+    """Raise 426 client_too_old for a protocol this server no longer speaks."""
+    minimum = current_app.config["SYNC_MIN_PROTOCOL_VERSION"]
+    if protocol_version < minimum:
+        raise ApiError(
+            "client_too_old",
+            "This app is too old to sync; update it. Nothing was lost: your unsynced "
+            "records stay on the phone until the updated app sends them.",
+            details={"min_protocol_version": minimum, "protocol_version": protocol_version},
+        )
+    if protocol_version > current_app.config["SYNC_PROTOCOL_VERSION"]:
+        raise field_error(
+            "validation_failed", "protocol_version", "This server does not speak that version yet."
+        )
+
+
+def now_ms() -> int:
+    """The server clock in ms since the Unix epoch."""
+    return datetime_to_ms(utc_now())
+
+
+def record_payload(state: RecordState, site_id: str | None = None) -> dict[str, Any]:
+    """A record as the client stores it; a tombstone's values stay hidden."""
+    newest = max((field.hlc for field in state.fields.values()), default=None)
+    payload: dict[str, Any] = {
+        "record_type": state.record_type,
+        "record_id": state.record_id,
+        "version": state.version,
+        "deleted": state.deleted,
+        "hlc": newest.encode() if newest else None,
+    }
+    if site_id is not None:
+        payload["site_id"] = site_id
+    if state.deleted:
+        payload["deleted_hlc"] = state.deleted_hlc.encode() if state.deleted_hlc else None
+        return payload
+    payload["fields"] = state.values()
+    if state.record_type == "finding" and "status" in state.fields:
+        payload["fields"]["reopen_count"] = state.fields["status"].rank
+    return payload
+
+
+def conflict_payload(conflict: Conflict) -> dict[str, Any]:
+    """A lost value as the client sees it."""
+    return {
+        "field": conflict.field,
+        "kept_value": conflict.kept_value,
+        "kept_hlc": conflict.kept_hlc.encode() if conflict.kept_hlc else None,
+        "lost_value": conflict.lost_value,
+        "lost_hlc": conflict.lost_hlc.encode(),
+        "lost_device_id": conflict.lost_device_id,
+        "reason": conflict.reason,
+    }
+
+
+class _Batch:
+    """What one push knows while it applies its changes."""
+
+    def __init__(self, principal: Principal, batch: Mapping[str, Any]) -> None:
+        self.principal = principal
+        self.device_id: str = batch["device_id"]
+        self.server_now_ms = now_ms()
+        self.clock_offset_ms = measure_clock_offset(batch["device_now_ms"], self.server_now_ms)
+        self.max_skew_ms: int = current_app.config["SYNC_MAX_SKEW_MS"]
+        self.store = SqlChangeStore(db.session, Author(principal.user_id, principal.device_id))
+        self.capture = Capture(principal, self.clock_offset_ms)
+        self.sites: dict[uuid.UUID, bool] = {}
+
+    def site_exists(self, site_id: uuid.UUID) -> bool:
+        if site_id not in self.sites:
+            self.sites[site_id] = db.session.get(Site, site_id) is not None
+        return self.sites[site_id]
+
+
+def push_changes(principal: Principal, batch: Mapping[str, Any]) -> PushOutcome:
+    """Apply a batch in order, in one transaction, and answer each change.
+
+    One bad change never blocks the rest; once a change must wait ('retry'), later changes
+    to the same record wait too, so per-record order holds. Nothing is committed unless
+    the whole batch is (a crash mid-batch leaves nothing; the re-sent batch completes it).
+    """
+    require_supported_protocol(batch["protocol_version"])
+    context = _Batch(principal, batch)
+    # Batches apply one at a time: taking the feed lock first means no two batches can
+    # hold record rows and the seq counter in opposite orders.
+    context.store.lock_feed()
+    waiting: set[tuple[str, str]] = set()
+    results = []
+    for raw in batch["changes"]:
+        key = (raw["record_type"], raw["record_id"])
+        if key in waiting:
+            result = ChangeResult(raw["change_id"], "retry", "blocked_by_earlier_change")
+        else:
+            result = _push_one(context, raw)
+        if result.status == "retry":
+            waiting.add(key)
+        results.append(result)
+    _attach_missing_photos(results, batch["changes"])
+    epoch = context.store.epoch
+    db.session.commit()
+    return PushOutcome(epoch, context.server_now_ms, context.clock_offset_ms, results)
+
+
+def _push_one(context: _Batch, raw: Mapping[str, Any]) -> ChangeResult:
+    store = context.store
+    receipt = store.find_receipt(raw["change_id"])
+    if receipt is not None:
+        # A re-send gets its first answer again: already applied, or the same refusal.
+        state = store.get_state(raw["record_type"], raw["record_id"])
+        status = "rejected" if receipt.outcome == "rejected" else "already_applied"
+        return ChangeResult(
+            raw["change_id"], status, receipt.reason_code, record=_readable(context, state)
+        )
+    try:
+        change = _change(context, raw)
+        state = _current_state(change)
+        if state is not None or change.op in ("create", "submit"):
+            _require_permission(context, change, state)
+        with store.transaction():
+            return _apply(context, change, state)
+    except Refusal as refusal:
+        return ChangeResult(raw["change_id"], "rejected", refusal.code, details=refusal.details)
+    except MaterializeError as error:
+        return ChangeResult(raw["change_id"], error.outcome, error.code, details=error.details)
+    except IntegrityError:
+        # A reference the checks above let through (e.g. deleted meanwhile): refuse this one.
+        return ChangeResult(raw["change_id"], "rejected", "invalid_reference")
+
+
+def _change(context: _Batch, raw: Mapping[str, Any]) -> Change:
+    try:
+        hlc = Hlc.decode(raw["hlc"])
+    except InvalidHlcError as error:
+        raise Refusal("invalid_hlc") from error
+    try:
+        uuid_text = str(uuid.UUID(raw["record_id"]))
+    except ValueError:
+        uuid_text = ""
+    if uuid_text != raw["record_id"]:
+        raise Refusal("invalid_record_id")
+    return Change(
+        change_id=raw["change_id"],
+        record_type=raw["record_type"],
+        record_id=raw["record_id"],
+        op=raw["op"],
+        fields=raw["fields"],
+        # Clamped once, when first received; the stored state and the result keep it.
+        hlc=clamp_remote(hlc, context.server_now_ms, context.max_skew_ms),
+        device_id=context.device_id,
+        user_id=str(context.principal.user_id),
+        base_version=raw.get("base_version"),
+        observed_at_device_ms=raw.get("observed_at"),
+    )
+
+
+def _current_state(change: Change) -> RecordState | None:
+    problem = validate_change(change)
+    if problem is not None:
+        raise Refusal(problem)
+    if change.record_type in EDIT_ONLY_RECORD_TYPES and change.op in ("create", "delete"):
+        raise Refusal("op_not_allowed")
+    state = SqlChangeStore(db.session).get_state(change.record_type, change.record_id)
+    return state if state is not None else seed_state(change.record_type, change.record_id)
+
+
+def _require_permission(context: _Batch, change: Change, state: RecordState | None) -> None:
+    stored = state.fields.get("site_id") if state is not None else None
+    incoming = change.fields.get("site_id")
+    if stored is not None and incoming is not None and incoming != stored.value:
+        raise Refusal("site_id_immutable")
+    raw_site = stored.value if stored is not None else incoming
+    if raw_site is None:
+        raise Refusal("missing_field", {"field": "site_id"})
+    try:
+        site_id = parse_uuid(raw_site, "site_id")
+    except MaterializeError as error:
+        raise Refusal(error.code, error.details) from error
+    assert site_id is not None
+    principal = context.principal
+    allowed = principal.can(site_id, Permission.CAPTURE) or (
+        change.record_type == "finding" and principal.can(site_id, Permission.REVIEW)
+    )
+    if not allowed or not context.site_exists(site_id):
+        raise Refusal("forbidden", {"site_id": str(site_id)})
+
+
+def _apply(context: _Batch, change: Change, state: RecordState | None) -> ChangeResult:
+    store = context.store
+    resolution = apply_change(state, change, ())
+    result = ChangeResult(change.change_id, resolution.outcome, resolution.reason_code)
+    result.hlc = change.hlc.encode()
+    result.conflicts = [conflict_payload(conflict) for conflict in resolution.conflicts]
+    if resolution.outcome == "retry":
+        return result  # not remembered: the same change_id must apply once it can
+    new_state = resolution.new_state
+    if new_state is not None and new_state != state:
+        store.save_state(new_state)
+        site_id = str(new_state.fields["site_id"].value)
+        store.append_to_feed(site_id, new_state.record_type, new_state.record_id, new_state.version)
+        materialize(state, new_state, context.capture)
+    store.remember_change(
+        change.change_id, Receipt(change.change_id, resolution.outcome, resolution.reason_code)
+    )
+    store.save_conflicts(resolution.conflicts)
+    result.record = record_payload(new_state) if new_state is not None else None
+    return result
+
+
+def _readable(context: _Batch, state: RecordState | None) -> dict[str, Any] | None:
+    if state is None or "site_id" not in state.fields:
+        return None
+    try:
+        site_id = uuid.UUID(str(state.fields["site_id"].value))
+    except ValueError:
+        return None
+    return record_payload(state) if context.principal.can(site_id, Permission.READ) else None
+
+
+def _attach_missing_photos(results: list[ChangeResult], changes: list[Mapping[str, Any]]) -> None:
+    from server.photos.services import missing_photo_sha256s
+
+    by_site: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for result, raw in zip(results, changes, strict=True):
+        record = result.record
+        if raw["record_type"] != "inspection" or record is None or record.get("deleted"):
+            continue
+        by_site.setdefault(uuid.UUID(record["fields"]["site_id"]), []).append(
+            uuid.UUID(raw["record_id"])
+        )
+    missing: dict[uuid.UUID, list[str]] = {}
+    for site_id, inspection_ids in by_site.items():
+        missing.update(missing_photo_sha256s(site_id, inspection_ids))
+    for result, raw in zip(results, changes, strict=True):
+        if raw["record_type"] == "inspection" and result.record is not None:
+            result.missing_photo_sha256s = missing.get(uuid.UUID(raw["record_id"]), [])
+
+
+# --- Pull -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PullPage:
+    """One page of the change feed for one user."""
+
+    server_epoch: str
+    changes: list[dict[str, Any]]
+    next_cursor: str
+    has_more: bool
+    drop_site_ids: list[str]
+    missing_photos: dict[str, list[str]]
+
+
+def _epoch_mismatch(server_epoch: str, why: str) -> ApiError:
+    return ApiError(
+        "epoch_mismatch",
+        f"{why} Re-push every change not acknowledged in epoch {server_epoch}, "
+        "then pull again without a cursor.",
+        details={"server_epoch": server_epoch},
+    )
+
+
+def _cursor(store: SqlChangeStore, text: str | None) -> Cursor | None:
+    if not text:
+        return None
+    try:
+        cursor = Cursor.decode(text)
+    except InvalidCursorError as error:
+        raise field_error(
+            "validation_failed", "cursor", "Not a cursor from this server."
+        ) from error
+    if cursor.epoch != store.epoch:
+        raise _epoch_mismatch(store.epoch, "The server's history changed (restored from backup).")
+    if cursor.seq > store.last_seq():
+        # Same epoch but a position the server never reached: its feed was rolled back.
+        raise _epoch_mismatch(store.epoch, "The cursor is ahead of the server's history.")
+    return cursor
+
+
+def pull_changes(
+    principal: Principal,
+    cursor_text: str | None,
+    limit: int,
+    known_site_ids: Collection[uuid.UUID] = (),
+) -> PullPage:
+    """Return the records changed after a cursor, oldest change first, for the user's sites."""
+    store = SqlChangeStore(db.session)
+    cursor = _cursor(store, cursor_text)
+    visible = None if principal.is_super_admin else {str(site) for site in principal.site_ids}
+    after_seq = cursor.seq if cursor is not None else 0
+    entries = store.read_feed(after_seq, limit + 1, visible)
+    page = entries[:limit]
+    states = store.get_states([(entry.record_type, entry.record_id) for entry in page])
+    changes = [
+        record_payload(states[(entry.record_type, entry.record_id)], entry.site_id)
+        for entry in page
+        if (entry.record_type, entry.record_id) in states
+    ]
+    next_seq = page[-1].seq if page else after_seq
+    drop = sorted(str(site) for site in known_site_ids if not principal.can(site, Permission.READ))
+    return PullPage(
+        store.epoch,
+        changes,
+        Cursor(store.epoch, next_seq).encode(),
+        len(entries) > limit,
+        drop,
+        _missing_photos(changes),
+    )
+
+
+def _missing_photos(changes: list[dict[str, Any]]) -> dict[str, list[str]]:
+    from server.photos.services import missing_photo_sha256s
+
+    by_site: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for record in changes:
+        if record["record_type"] == "inspection" and not record["deleted"]:
+            by_site.setdefault(uuid.UUID(record["site_id"]), []).append(
+                uuid.UUID(record["record_id"])
+            )
+    missing: dict[str, list[str]] = {}
+    for site_id, inspection_ids in by_site.items():
+        for inspection_id, sha256s in missing_photo_sha256s(site_id, inspection_ids).items():
+            missing[str(inspection_id)] = sha256s
+    return missing
+
+
+# --- Changes the server makes itself (a reviewer restoring a lost value) -------------------
+
+
+def apply_server_change(principal: Principal, change: Change) -> ChangeResult:
+    """Apply a change written by the server for a reviewer; refused changes raise 409."""
+    context = _Batch(principal, {"device_id": change.device_id, "device_now_ms": now_ms()})
+    context.store.lock_feed()
+    try:
+        state = _current_state(change)
+        with context.store.transaction():
+            return _apply(context, change, state)
+    except (Refusal, MaterializeError) as error:
+        raise ApiError(
+            "conflict", f"The value cannot be restored ({error})", details={"code": str(error)}
+        ) from error

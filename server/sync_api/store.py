@@ -1,0 +1,300 @@
+"""A ChangeStore on SQLAlchemy: the sync core's port, on SQLite and PostgreSQL.
+
+Feed seqs are allocated in commit order: the seq counter is one row (sync_server), and
+taking a seq updates it, so its row lock is held until the transaction commits. A second
+writer blocks on that row until the first commits, so a reader that has seen seq N can
+never later find a smaller seq appear (the classic change-feed data loss).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from server.sync_api.models import (
+    SERVER_ROW_ID,
+    SyncConflict,
+    SyncFeedEntry,
+    SyncReceipt,
+    SyncRecord,
+    SyncServer,
+)
+from sync.changes import Conflict, FieldState, RecordState
+from sync.hlc import Hlc
+from sync.store import FeedEntry, Receipt
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who pushed the changes a store remembers: the signed-in user and their device."""
+
+    user_id: uuid.UUID | None = None
+    device_id: uuid.UUID | None = None
+
+
+def field_to_json(state: FieldState) -> dict[str, Any]:
+    """Return a field state as stored in sync_records.fields."""
+    return {
+        "value": state.value,
+        "hlc": state.hlc.encode(),
+        "device_id": state.device_id,
+        "rank": state.rank,
+        "version": state.version,
+    }
+
+
+def field_from_json(data: dict[str, Any]) -> FieldState:
+    """Return the field state stored by field_to_json."""
+    return FieldState(
+        data["value"], Hlc.decode(data["hlc"]), data["device_id"], data["rank"], data["version"]
+    )
+
+
+def state_from_row(row: Any) -> RecordState:
+    """Return the RecordState of a sync_records row."""
+    return RecordState(
+        row.record_type,
+        row.record_id,
+        {name: field_from_json(data) for name, data in row.fields.items()},
+        row.version,
+        row.is_deleted,
+        Hlc.decode(row.deleted_hlc) if row.deleted_hlc else None,
+    )
+
+
+class SqlChangeStore:
+    """A ChangeStore in the app's database, writing through one session."""
+
+    def __init__(self, session: Session, author: Author | None = None) -> None:
+        self.session = session
+        self.author = author or Author()
+        self._epoch: str | None = None
+
+    def _insert(self, model: Any) -> Any:
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        return dialect.insert(model)
+
+    def _server_row(self, *, for_update: bool = False) -> SyncServer:
+        statement = select(SyncServer).where(SyncServer.id == SERVER_ROW_ID)
+        if for_update:
+            statement = statement.with_for_update()
+        row = self.session.scalar(statement)
+        if row is not None:
+            return row
+        # The migration creates the row; re-create it if it went missing (emptied tables),
+        # continuing after the feed's highest seq so seqs never repeat.
+        last_seq = self.session.scalar(select(func.coalesce(func.max(SyncFeedEntry.seq), 0)))
+        self.session.execute(
+            self._insert(SyncServer)
+            .values(id=SERVER_ROW_ID, epoch=uuid.uuid4().hex, last_seq=last_seq)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        row = self.session.scalar(statement)
+        assert row is not None  # inserted just now, or by a concurrent writer
+        return row
+
+    @property
+    def epoch(self) -> str:
+        """Return the feed's epoch (new after `roundbook sync new-epoch`)."""
+        if self._epoch is None:
+            self._epoch = self._server_row().epoch
+        return self._epoch
+
+    def last_seq(self) -> int:
+        """Return the highest seq allocated so far (committed or not)."""
+        return self._server_row().last_seq
+
+    def lock_feed(self) -> None:
+        """Take the feed lock now, for the rest of the transaction.
+
+        A batch takes it before touching any record, so two batches never hold record rows
+        and the counter in opposite orders (a deadlock); batches therefore apply one at a time.
+        """
+        self._server_row(for_update=True)
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Return a savepoint: a change's writes commit with the batch or not at all."""
+        return self._savepoint()
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        with self.session.begin_nested():
+            yield
+
+    def get_state(self, record_type: str, record_id: str) -> RecordState | None:
+        """Return a record's state, tombstones included, or None."""
+        row = self.session.execute(
+            select(SyncRecord.__table__).where(
+                SyncRecord.record_type == record_type, SyncRecord.record_id == record_id
+            )
+        ).first()
+        return state_from_row(row) if row is not None else None
+
+    def save_state(self, state: RecordState) -> None:
+        """Insert or replace a record's state."""
+        values = {
+            "fields": {name: field_to_json(field) for name, field in state.fields.items()},
+            "version": state.version,
+            "is_deleted": state.deleted,
+            "deleted_hlc": state.deleted_hlc.encode() if state.deleted_hlc else None,
+        }
+        statement = self._insert(SyncRecord).values(
+            record_type=state.record_type, record_id=state.record_id, **values
+        )
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["record_type", "record_id"], set_=values
+            )
+        )
+
+    def has_change(self, change_id: str) -> bool:
+        """Return True if this change id has been decided before."""
+        return self.find_receipt(change_id) is not None
+
+    def find_receipt(self, change_id: str) -> Receipt | None:
+        """Return the first decision about a change id, if any."""
+        row = self.session.execute(
+            select(SyncReceipt.outcome, SyncReceipt.reason_code).where(
+                SyncReceipt.change_id == change_id
+            )
+        ).first()
+        return Receipt(change_id, row.outcome, row.reason_code) if row is not None else None
+
+    def remember_change(self, change_id: str, result: Receipt) -> None:
+        """Record the decision about a change id; the first decision is kept.
+
+        ON CONFLICT DO NOTHING: the same change arriving twice at once never fails.
+        """
+        self.session.execute(
+            self._insert(SyncReceipt)
+            .values(
+                change_id=change_id,
+                outcome=result.outcome,
+                reason_code=result.reason_code,
+                user_id=self.author.user_id,
+                device_id=self.author.device_id,
+            )
+            .on_conflict_do_nothing(index_elements=["change_id"])
+        )
+
+    def save_conflicts(self, conflicts: Sequence[Conflict]) -> None:
+        """Keep lost values for review, with the site of their record."""
+        if not conflicts:
+            return
+        self.session.execute(
+            SyncConflict.__table__.insert(),
+            [
+                {
+                    "site_id": self._site_of(conflict),
+                    "record_type": conflict.record_type,
+                    "record_id": conflict.record_id,
+                    "field": conflict.field,
+                    "kept_value": conflict.kept_value,
+                    "kept_hlc": conflict.kept_hlc.encode() if conflict.kept_hlc else None,
+                    "lost_value": conflict.lost_value,
+                    "lost_hlc": conflict.lost_hlc.encode(),
+                    "lost_device_id": conflict.lost_device_id,
+                    "reason": conflict.reason,
+                }
+                for conflict in conflicts
+            ],
+        )
+
+    def _site_of(self, conflict: Conflict) -> str:
+        state = self.get_state(conflict.record_type, conflict.record_id)
+        site = state.fields.get("site_id") if state is not None else None
+        if site is None and isinstance(conflict.lost_value, dict):
+            return str(conflict.lost_value.get("site_id", ""))
+        return str(site.value) if site is not None else ""
+
+    def list_conflicts(self, record_type: str, record_id: str) -> list[Conflict]:
+        """Return a record's recorded conflicts, oldest first."""
+        rows = self.session.scalars(
+            select(SyncConflict)
+            .where(SyncConflict.record_type == record_type, SyncConflict.record_id == record_id)
+            .order_by(SyncConflict.id)
+        )
+        return [conflict_from_row(row) for row in rows]
+
+    def append_to_feed(self, site_id: str, record_type: str, record_id: str, version: int) -> int:
+        """Move a record to the head of the feed and return its new seq.
+
+        The counter row's update takes its lock until commit: seqs follow commit order.
+        """
+        self._server_row()
+        seq = self.session.execute(
+            update(SyncServer)
+            .where(SyncServer.id == SERVER_ROW_ID)
+            .values(last_seq=SyncServer.last_seq + 1)
+            .returning(SyncServer.last_seq)
+        ).scalar_one()
+        values = {"seq": seq, "site_id": site_id, "version": version}
+        self.session.execute(
+            self._insert(SyncFeedEntry)
+            .values(record_type=record_type, record_id=record_id, **values)
+            .on_conflict_do_update(index_elements=["record_type", "record_id"], set_=values)
+        )
+        return int(seq)
+
+    def read_feed(
+        self, after_seq: int, limit: int, site_ids: Collection[str] | None
+    ) -> list[FeedEntry]:
+        """Return up to `limit` entries with seq > after_seq, by seq; None means all sites."""
+        statement = select(SyncFeedEntry.__table__).where(SyncFeedEntry.seq > after_seq)
+        if site_ids is not None:
+            statement = statement.where(SyncFeedEntry.site_id.in_(list(site_ids)))
+        rows = self.session.execute(statement.order_by(SyncFeedEntry.seq).limit(limit))
+        return [
+            FeedEntry(row.seq, row.site_id, row.record_type, row.record_id, row.version)
+            for row in rows
+        ]
+
+    def get_states(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], RecordState]:
+        """Return many records' states at once (for a pull page)."""
+        states: dict[tuple[str, str], RecordState] = {}
+        by_type: dict[str, list[str]] = {}
+        for record_type, record_id in keys:
+            by_type.setdefault(record_type, []).append(record_id)
+        for record_type, record_ids in by_type.items():
+            rows = self.session.execute(
+                select(SyncRecord.__table__).where(
+                    SyncRecord.record_type == record_type, SyncRecord.record_id.in_(record_ids)
+                )
+            )
+            for row in rows:
+                states[(row.record_type, row.record_id)] = state_from_row(row)
+        return states
+
+
+def conflict_from_row(row: SyncConflict) -> Conflict:
+    """Return the sync core's Conflict of a sync_conflicts row."""
+    return Conflict(
+        row.record_type,
+        row.record_id,
+        row.field,
+        row.kept_value,
+        Hlc.decode(row.kept_hlc) if row.kept_hlc else None,
+        row.lost_value,
+        Hlc.decode(row.lost_hlc),
+        row.lost_device_id,
+        row.reason,
+    )
+
+
+def start_new_epoch() -> str:
+    """Give the feed a new epoch (after a restore) and commit; return it."""
+    from server.extensions import db
+
+    store = SqlChangeStore(db.session)
+    store.lock_feed()
+    epoch = uuid.uuid4().hex
+    db.session.execute(update(SyncServer).where(SyncServer.id == SERVER_ROW_ID).values(epoch=epoch))
+    db.session.commit()
+    return epoch
