@@ -11,6 +11,8 @@ PORT ?= 5000
 
 .PHONY: help install run serve test lint fmt worker migrate revision bench clean
 
+include pwa/pwa.mk
+
 help: ## Show the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
@@ -22,11 +24,11 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP) ## Create .venv and install Roundbook with its test tools
 
-run: install ## Set up the database, seed the demo hospital, serve on http://127.0.0.1:5000
+run: install pwa ## Set up the database, seed the demo hospital, serve on http://127.0.0.1:5000
 	$(BIN)/roundbook setup --url http://$(HOST):$(PORT)
 	$(BIN)/roundbook run --host $(HOST) --port $(PORT)
 
-test: install ## Run the whole suite (SQLite, PostgreSQL, Redis)
+test: install pwa browser ## Run the whole suite (SQLite, PostgreSQL, Redis, Chromium)
 	$(BIN)/pytest
 
 lint: install ## Check style (ruff) and types of the sync core (mypy --strict)
@@ -50,5 +52,5 @@ revision: install ## Autogenerate a migration: make revision m="what changed"
 bench: install ## Run the benchmarks under bench/
 	@for bench in bench/*_bench.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
 
-clean: ## Remove the virtualenv and caches (keeps instance/ data)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+clean: ## Remove the virtualenv, the built app and caches (keeps instance/ data)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache pwa/node_modules pwa/dist

@@ -31,6 +31,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "docs_asset",
         "home.start_page",
         "static",
+        # The field app's files: the shell must load before anyone can sign in, and offline.
+        "pwa_host.app_root",
+        "pwa_host.app_shell",
+        "pwa_host.app_file",
     }
 )
 

@@ -1,0 +1,61 @@
+// The offline pack: what the phone needs to capture with no network (read-mostly copies).
+import { getDb, PACK_STORES, USER_STORES } from './index.js';
+
+/** Replace the whole pack of a site in one transaction, so a half download never shows. */
+export async function replacePack(pack) {
+  const db = await getDb();
+  const tx = db.transaction(PACK_STORES, 'readwrite');
+  await Promise.all(PACK_STORES.filter((name) => name !== 'findings').map((name) => tx.objectStore(name).clear()));
+  for (const name of PACK_STORES) {
+    for (const row of pack[name] || []) tx.objectStore(name).put(row);
+  }
+  await tx.done;
+}
+
+export async function listAll(store) {
+  return (await getDb()).getAll(store);
+}
+
+export async function getOne(store, id) {
+  return (await getDb()).get(store, id);
+}
+
+export async function findAssetByQrToken(token) {
+  return (await getDb()).getFromIndex('assets', 'qr_token', token);
+}
+
+export async function publishedVersionsOf(templateId) {
+  const versions = await (await getDb()).getAllFromIndex('versions', 'template_id', templateId);
+  return versions.filter((version) => version.status === 'published').sort((a, b) => b.number - a.number);
+}
+
+/** Apply pulled records (upserts and tombstones) to the pack. */
+export async function applyPulled(changes, dropSiteIds = []) {
+  const db = await getDb();
+  const stores = { asset: 'assets', location: 'locations', finding: 'findings' };
+  const tx = db.transaction(Object.values(stores), 'readwrite');
+  for (const change of changes) {
+    const store = stores[change.record_type];
+    if (!store) continue;
+    if (change.deleted) {
+      tx.objectStore(store).delete(change.record_id);
+    } else {
+      const current = (await tx.objectStore(store).get(change.record_id)) || {};
+      tx.objectStore(store).put({ ...current, ...change.fields, id: change.record_id, version: change.version });
+    }
+  }
+  for (const store of Object.values(stores)) {
+    for (const row of await tx.objectStore(store).getAll()) {
+      if (dropSiteIds.includes(row.site_id)) tx.objectStore(store).delete(row.id);
+    }
+  }
+  await tx.done;
+}
+
+/** Forget everything of the signed-in user (only ever called once nothing is unsynced). */
+export async function wipeUserData() {
+  const db = await getDb();
+  const tx = db.transaction(USER_STORES, 'readwrite');
+  await Promise.all(USER_STORES.map((name) => tx.objectStore(name).clear()));
+  await tx.done;
+}

@@ -1,0 +1,27 @@
+// Pull the change feed into the offline pack; the cursor is stored only after its page is saved.
+import { apiFetch } from '../auth/session.js';
+import { applyPulled } from '../db/pack.js';
+import { deleteMeta, getMeta, setMeta } from '../db/meta.js';
+
+const PAGE_SIZE = 200;
+const MAX_PAGES = 50;
+
+export async function pullChanges() {
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const cursor = await getMeta('pull_cursor');
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+    const response = await apiFetch(`/api/sync/pull?${query}`);
+    // The feed is not served (older server): the pack from sign-in stays as it is.
+    if (response.status === 404 || response.status === 405) return;
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 409 && body.code === 'epoch_mismatch') {
+      // The server's history was restored: start the feed again from the beginning.
+      await deleteMeta('pull_cursor');
+      continue;
+    }
+    if (!response.ok) throw Object.assign(new Error('pull failed'), { code: response.status >= 500 ? 'server_error' : `pull_${response.status}` });
+    await applyPulled(body.changes || [], body.drop_site_ids || []);
+    await setMeta('pull_cursor', body.next_cursor);
+    if (!body.has_more) return;
+  }
+}

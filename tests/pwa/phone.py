@@ -1,0 +1,143 @@
+"""What a user does on the phone, as reusable steps for the field-app tests."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.pwa.conftest import LiveServer
+
+APP_PATH = "/app/"
+
+
+def open_app(page: Page) -> None:
+    """Open the app and wait until its first screen is interactive."""
+    page.goto(APP_PATH)
+    wait_ready(page)
+
+
+def wait_ready(page: Page) -> None:
+    """The app marks <body data-ready> once its first screen is drawn."""
+    page.wait_for_selector("body[data-ready='true']", timeout=15000)
+
+
+def wait_for_service_worker(page: Page) -> None:
+    """Wait until the service worker controls the page (precache complete)."""
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)",
+        timeout=15000,
+    )
+
+
+def sign_in(page: Page, username: str, password: str = "roundbook-demo") -> None:
+    """Sign in and wait for the offline pack and the home screen."""
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("form button[type=submit]")
+    expect(page.get_by_test_id("home")).to_be_visible(timeout=20000)
+
+
+def start_ward_round(page: Page, location_code: str) -> None:
+    """From home: ward round, pick the location by code, take the ward-round checklist."""
+    page.get_by_test_id("start-round").click()
+    page.fill("#location-search", location_code)
+    page.get_by_test_id("locations").locator("button").first.click()
+    page.locator("main button.row").first.click()
+    expect(page.get_by_test_id("check-draft")).to_be_visible()
+
+
+def answer_all(page: Page, value: str = "pass") -> None:
+    """Answer every pass/fail/n.a. item with `value`, every other answerable item n.a."""
+    items = page.locator("li.item")
+    for index in range(items.count()):
+        item = items.nth(index)
+        preferred = item.locator(f"button[data-value='{value}']")
+        if preferred.count():
+            preferred.click()
+        elif item.locator("button[data-value='na']").count():
+            item.locator("button[data-value='na']").click()
+
+
+def api_token(base_url: str, username: str, password: str = "roundbook-demo") -> str:
+    """An access token for checking the server's state through its API."""
+    body = json.dumps({"username": username, "password": password, "device_name": "test"})
+    request = urllib.request.Request(
+        f"{base_url}/api/auth/devices",
+        data=body.encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return str(json.load(response)["access_token"])
+
+
+def api_get(base_url: str, path: str, token: str) -> Any:
+    """GET an API path as JSON."""
+    request = urllib.request.Request(
+        f"{base_url}{path}", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def png_bytes(width: int, height: int) -> bytes:
+    """A plain PNG photo of the given size (a stand-in for the camera)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    row = b"\x00" + bytes([200, 120, 40]) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+def fail_first_item_with_note_and_photo(page: Page, note: str) -> None:
+    """Fail the first item, explain it and photograph it."""
+    item = page.locator("li.item").first
+    item.locator("button[data-value='fail']").click()
+    item.locator("textarea").fill(note)
+    item.locator("textarea").blur()
+    item = page.locator("li.item").first
+    item.locator("input[type=file]").set_input_files(
+        files=[{"name": "dust.png", "mimeType": "image/png", "buffer": png_bytes(2400, 1800)}]
+    )
+    expect(page.locator("li.item").first.get_by_test_id("photo-count")).to_be_visible()
+
+
+READ_STORE_JS = """(store) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('roundbook');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+        const request = open.result.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => { resolve(request.result); open.result.close(); };
+    };
+})"""
+
+
+def read_store(page: Page, store: str) -> list[dict[str, Any]]:
+    """Every row of one IndexedDB store of the app (photo blobs come back empty)."""
+    return list(page.evaluate(READ_STORE_JS, store))
+
+
+def outbox_counts(page: Page) -> dict[str, int]:
+    """What the phone still holds: queued ops and photos waiting to upload."""
+    photos = [photo for photo in read_store(page, "photos") if photo["state"] == "pending"]
+    return {"ops": len(read_store(page, "outbox")), "photos": len(photos)}
+
+
+def serves_sync_push(live_server: LiveServer) -> bool:
+    """Whether the server's OpenAPI document lists the sync push endpoint."""
+    with urllib.request.urlopen(f"{live_server.url}/api/openapi.json", timeout=10) as response:
+        return "/api/sync/push" in json.load(response)["paths"]

@@ -1,0 +1,92 @@
+"""The installable shell: served with the right caching, loads offline, is small and quick."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.pwa.conftest import LiveServer
+from tests.pwa.phone import open_app, sign_in, wait_for_service_worker, wait_ready
+
+
+def _headers(url: str) -> dict[str, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return dict(response.headers)
+
+
+def test_service_worker_is_never_cached_when_served(live_server: LiveServer) -> None:
+    headers = _headers(f"{live_server.url}/app/sw.js")
+
+    assert headers["Cache-Control"] == "no-cache"
+    assert headers["Service-Worker-Allowed"] == "/app/"
+
+
+def test_hashed_bundle_is_cached_for_a_year_when_served(live_server: LiveServer) -> None:
+    with urllib.request.urlopen(f"{live_server.url}/app/", timeout=10) as response:
+        html = response.read().decode()
+    bundle = re.search(r'src="(app-[A-Z0-9]{8}\.js)"', html)
+
+    assert bundle is not None
+    assert "immutable" in _headers(f"{live_server.url}/app/{bundle.group(1)}")["Cache-Control"]
+
+
+def test_manifest_names_the_app_with_icons_when_fetched(pwa_page: Page) -> None:
+    open_app(pwa_page)
+
+    manifest = pwa_page.evaluate("fetch('manifest.webmanifest').then((r) => r.json())")
+
+    assert manifest["display"] == "standalone"
+    assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
+
+
+def test_app_shell_loads_when_offline_after_a_reload(
+    pwa_context: BrowserContext, pwa_page: Page
+) -> None:
+    open_app(pwa_page)
+    wait_for_service_worker(pwa_page)
+
+    pwa_context.set_offline(True)
+    pwa_page.reload()
+    wait_ready(pwa_page)
+
+    expect(pwa_page.locator("#username")).to_be_visible()
+    assert pwa_page.errors == []
+
+
+def test_home_is_interactive_when_opened_offline(
+    pwa_context: BrowserContext, pwa_page: Page
+) -> None:
+    open_app(pwa_page)
+    sign_in(pwa_page, "inspector")
+    wait_for_service_worker(pwa_page)
+    pwa_context.set_offline(True)
+
+    started = time.perf_counter()
+    pwa_page.goto("/app/#/home")
+    wait_ready(pwa_page)
+    expect(pwa_page.get_by_test_id("home")).to_be_visible()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+
+    print(f"\nFIGURE time to interactive home offline: {elapsed_ms:.0f} ms (target < 1000 ms)")
+    assert pwa_page.errors == []
+
+
+def test_app_shell_size_is_measured_when_built(built_app: Path) -> None:
+    """Prints the gzip size of the precached shell, and of the QR decoder loaded only to scan."""
+    files = [path for path in built_app.rglob("*") if path.is_file() and path.name != ".built"]
+    decoder = [path for path in files if path.name.startswith(("zxing_reader", "reader-"))]
+
+    def gzip_kb(paths: list[Path]) -> float:
+        return sum(len(gzip.compress(path.read_bytes(), 9)) for path in paths) / 1024
+
+    shell = [path for path in files if path not in decoder]
+    print(
+        f"\nFIGURE app shell: {len(shell)} files, {gzip_kb(shell):.1f} KB gzip (target < 200 KB);"
+        f" QR decoder {gzip_kb(decoder):.1f} KB gzip"
+    )
+    assert shell
