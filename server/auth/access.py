@@ -79,6 +79,13 @@ def visible_select(model: type[ModelT], principal: Principal) -> Select[tuple[Mo
 
 def require_permission(principal: Principal, site_id: uuid.UUID, permission: Permission) -> None:
     """Raise unless the principal may do ``permission`` on the site."""
+    if principal.is_super_admin:
+        # A super admin may act anywhere, but only on sites that exist.
+        from server.sites.models import Site
+
+        if db.session.get(Site, site_id) is None:
+            raise not_found("Site", site_id)
+        return
     if principal.can(site_id, permission):
         return
     if not principal.can(site_id, Permission.READ):

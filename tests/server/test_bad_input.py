@@ -64,8 +64,20 @@ def _wrong_value(prop: dict[str, Any]) -> Any:
 
 
 def _concrete(path: str) -> str:
-    path = re.sub(r"\{number\}", "1", path)
-    return re.sub(r"\{\w+\}", lambda _: str(uuid.uuid4()), path)
+    """The path with a well-formed, unknown value for each parameter (per its OpenAPI type)."""
+    types = {
+        parameter["name"]: parameter.get("schema", {}).get("type")
+        for parameter in SPEC["paths"][path].get("parameters", [])
+    }
+
+    def value(match: re.Match[str]) -> str:
+        if types.get(match.group(1)) == "integer":
+            return "999999"
+        if match.group(1) == "sha256":
+            return uuid.uuid4().hex * 2
+        return str(uuid.uuid4())
+
+    return re.sub(r"\{(\w+)\}", value, path)
 
 
 OPERATIONS = sorted(_json_body_operations(), key=lambda op: (op[0], op[1]))
@@ -142,7 +154,13 @@ def _get_paths_with_ids() -> list[str]:
 def test_read_returns_404_not_found_when_id_does_not_exist(
     client: FlaskClient, super_admin_headers: dict[str, str], path: str
 ) -> None:
-    response = client.get(_concrete(path), headers=super_admin_headers)
+    required_query = {
+        parameter["name"]: str(uuid.uuid4())
+        for parameter in SPEC["paths"][path]["get"].get("parameters", [])
+        if parameter["in"] == "query" and parameter.get("required")
+    }
+
+    response = client.get(_concrete(path), query_string=required_query, headers=super_admin_headers)
 
     assert response.status_code == 404, response.json
     assert response.json["code"] == "not_found"

@@ -20,6 +20,8 @@ from server.audit.models import AuditEntry
 from server.auth.models import Role
 from server.auth.services import register_device
 from server.extensions import db
+from server.photos.services import expect_photos
+from server.sync_api.models import SyncConflict
 from tests.factories import bearer_headers, make_location, make_site, make_user
 from tests.server.assets.factories import make_extinguisher
 from tests.server.inspections.factories import make_inspection, make_schedule, make_template
@@ -59,6 +61,21 @@ def _build_site_b() -> OtherSite:
     inspection = make_inspection(
         template, admin, datetime(2026, 11, 2, 9, tzinfo=UTC), location=location
     )
+    photo_sha256 = "e" * 64  # expected by the inspection, not uploaded: listed as missing
+    expect_photos(site.id, inspection.id, [photo_sha256])
+    conflict = SyncConflict(
+        site_id=str(site.id),
+        record_type="finding",
+        record_id=str(uuid.uuid4()),
+        field="title",
+        kept_value="kept",
+        lost_value="lost",
+        lost_hlc="000001732400000000-0000-phone",
+        lost_device_id="phone",
+        reason="concurrent_edit",
+    )
+    db.session.add(conflict)
+    db.session.commit()
     values = {
         "site_id": site.id,
         "location_id": location.id,
@@ -72,6 +89,8 @@ def _build_site_b() -> OtherSite:
         "number": 1,
         "schedule_id": schedule.id,
         "inspection_id": inspection.id,
+        "sha256": photo_sha256,
+        "conflict_id": conflict.id,
     }
     return OtherSite({name: str(value) for name, value in values.items()})
 
