@@ -108,6 +108,8 @@ class TestConfig(Config):
         "DATABASE_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    # A queue of this test run's own, so runs side by side never take each other's jobs.
+    RQ_QUEUE_NAME = f"roundbook-test-{os.getpid()}"
     REQUIRE_SERVICES = os.environ.get("ROUNDBOOK_REQUIRE_SERVICES", "0") == "1"
 
     def __init__(self) -> None:

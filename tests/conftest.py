@@ -123,14 +123,22 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def redis_client() -> Iterator[redis.Redis]:
-    """The test Redis database, emptied before and after the test."""
+    """The test Redis database, with this run's queue emptied before and after the test."""
     try:
         client = reachable_redis()
     except redis.RedisError as error:
         MISSING.require("Redis", type(error).__name__)
-    client.flushdb()
+    _forget_this_runs_jobs(client)
     yield client
-    client.flushdb()
+    _forget_this_runs_jobs(client)
+
+
+def _forget_this_runs_jobs(client: redis.Redis) -> None:
+    # Only this run's queue and registries (their keys name the queue); not a flushdb, which
+    # would pull the jobs from under another test run sharing the server.
+    keys = list(client.scan_iter(match=f"*{TestConfig.RQ_QUEUE_NAME}*"))
+    if keys:
+        client.delete(*keys)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

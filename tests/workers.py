@@ -9,10 +9,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from server.config import TestConfig
+
 BIN_DIR = Path(sys.executable).parent
 
 
-def start_worker(database_url: str, redis_url: str, instance_dir: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    database_url: str,
+    redis_url: str,
+    instance_dir: Path,
+    *,
+    burst: bool = False,
+    log_name: str = "worker.log",
+    **settings: str,
+) -> subprocess.Popen[bytes]:
     """Run `roundbook worker` against the test database and Redis, as production would."""
     env = {
         **os.environ,
@@ -21,17 +31,17 @@ def start_worker(database_url: str, redis_url: str, instance_dir: Path) -> subpr
         "SECRET_KEY": "test-secret-key-not-for-production",
         "ROUNDBOOK_INSTANCE_DIR": str(instance_dir),
         "PHOTO_DIR": str(instance_dir / "photos"),
+        "RQ_QUEUE_NAME": TestConfig.RQ_QUEUE_NAME,
+        **settings,
     }
-    log_path = instance_dir / "worker.log"
-    with log_path.open("wb") as log:
-        return subprocess.Popen(
-            [str(BIN_DIR / "roundbook"), "worker"], env=env, stdout=log, stderr=log
-        )
+    command = [str(BIN_DIR / "roundbook"), "worker", *(["--burst"] if burst else [])]
+    with (instance_dir / log_name).open("wb") as log:
+        return subprocess.Popen(command, env=env, stdout=log, stderr=log)
 
 
-def worker_log(instance_dir: Path) -> str:
+def worker_log(instance_dir: Path, log_name: str = "worker.log") -> str:
     """What the worker printed, for failure messages."""
-    log_path = instance_dir / "worker.log"
+    log_path = instance_dir / log_name
     return log_path.read_text(errors="replace") if log_path.exists() else ""
 
 

@@ -39,6 +39,16 @@ def process_stored_photo(photo_id: uuid.UUID, *, is_final_attempt: bool) -> None
         return
     photo.processing_attempts += 1
     attempt = photo.processing_attempts
+    if attempt > max_processing_attempts():
+        # The earlier attempts died with their worker (killed, out of memory) before they could
+        # record anything; stop here rather than crash workers forever.
+        photo.status = PhotoStatus.FAILED
+        photo.processing_error = (
+            f"Processing stopped the worker {attempt - 1} times; the photo was not processed."
+        )
+        db.session.commit()
+        log.warning("photo %s failed for good: %s", photo_id, photo.processing_error)
+        return
     db.session.commit()
     try:
         result = process_photo(

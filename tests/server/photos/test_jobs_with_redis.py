@@ -33,6 +33,7 @@ def run_burst_worker(app: Flask, tmp_path: Path) -> str:
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": TestConfig.REDIS_TEST_URL,
+        "RQ_QUEUE_NAME": TestConfig.RQ_QUEUE_NAME,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "ROUNDBOOK_INSTANCE_DIR": str(tmp_path),
         "PHOTO_DIR": str(app.config["PHOTO_DIR"]),
@@ -94,7 +95,8 @@ def test_sweep_queues_one_job_when_the_photo_is_already_queued(
 ) -> None:
     put_photo(redis_app.test_client(), site, make_jpeg(), admin_headers)
 
-    result = redis_app.test_cli_runner().invoke(args=["photos", "sweep"])
+    with redis_app.app_context():  # the CLI would otherwise reuse the test's inline app
+        result = redis_app.test_cli_runner().invoke(args=["photos", "sweep"])
 
     assert result.exit_code == 0, result.output
     assert _queued(redis_client) == 1
