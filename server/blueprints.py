@@ -4,6 +4,7 @@ from server.assets import blp as assets_blp
 from server.audit import blp as audit_blp
 from server.auth import blp as auth_blp
 from server.checklists import blp as checklists_blp
+from server.findings import blp as findings_blp
 from server.health import blp as health_blp
 from server.home import bp as home_bp
 from server.inspections import blp as inspections_blp
@@ -19,6 +20,7 @@ CAPABILITIES = (
     assets_blp,
     checklists_blp,
     inspections_blp,
+    findings_blp,
     photos_blp,
     sync_api_blp,
     audit_blp,

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db_types import UtcDateTime, created_at_column, enum_column, uuid_key
@@ -71,6 +71,13 @@ class Device(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # What the phone said it still held at its last sync (X-Roundbook-Unsynced), so the back
+    # office sees phones holding unsynced work (issue 4); None until it first reports.
+    unsynced_records: Mapped[int | None] = mapped_column(Integer)
+    unsynced_photos: Mapped[int | None] = mapped_column(Integer)
+    unsynced_drafts: Mapped[int | None] = mapped_column(Integer)
+    is_storage_persisted: Mapped[bool | None] = mapped_column(Boolean)
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship()
 

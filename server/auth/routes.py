@@ -10,15 +10,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from server.auth import services
+from server.auth import device_reports, services
 from server.auth.guard import SESSION_USER_KEY, current_principal
 from server.auth.schemas import (
     CredentialsSchema,
     DeviceGrantSchema,
+    DeviceHoldingWorkSchema,
     DeviceQueryArgsSchema,
     DeviceSchema,
     DeviceSignInSchema,
     SessionSchema,
+    UnsyncedDeviceQueryArgsSchema,
     UserCreateSchema,
     UserQueryArgsSchema,
     UserSchema,
@@ -125,6 +127,22 @@ class Devices(MethodView):
     def get(self, args: dict[str, Any]) -> list[Any]:
         """List your devices, or a user's devices if you administer them."""
         return services.list_devices(current_principal(), args.get("user_id"))
+
+
+@blp.route("/auth/devices/unsynced")
+class DevicesHoldingWork(MethodView):
+    """Phones that still hold unsynced work."""
+
+    @blp.arguments(UnsyncedDeviceQueryArgsSchema, location="query")
+    @blp.response(200, DeviceHoldingWorkSchema(many=True))
+    def get(self, args: dict[str, Any]) -> list[device_reports.DeviceHoldingWork]:
+        """List phones of the site's users that reported unsynced work (reviewers, site admins).
+
+        Each phone reports at every sync how many records, photos and drafts it still holds
+        and whether its browser storage is persistent; the counts are as of `reported_at`.
+        Longest-silent first: those are the phones to chase before their work is lost.
+        """
+        return device_reports.list_devices_holding_work(current_principal(), args["site_id"])
 
 
 @blp.route("/auth/devices/<uuid:device_id>")

@@ -108,3 +108,31 @@ class DeviceQueryArgsSchema(ma.Schema):
     """Whose devices to list (default: yours)."""
 
     user_id = ma.fields.UUID()
+
+
+class UnsyncedDeviceQueryArgsSchema(ma.Schema):
+    """Which site's phones to list."""
+
+    site_id = ma.fields.UUID(required=True)
+
+
+class DeviceHoldingWorkSchema(ma.Schema):
+    """A phone that reported, at its last sync, work it had not synced yet."""
+
+    device_id = ma.fields.UUID()
+    device_name = ma.fields.String()
+    user_id = ma.fields.UUID()
+    username = ma.fields.String()
+    display_name = ma.fields.String()
+    last_seen_at = ma.fields.AwareDateTime(allow_none=True)
+    reported_at = ma.fields.AwareDateTime()
+    unsynced_records = ma.fields.Integer(metadata={"description": "Outbox operations"})
+    unsynced_photos = ma.fields.Integer(metadata={"description": "Photos not uploaded"})
+    unsynced_drafts = ma.fields.Integer(
+        allow_none=True, metadata={"description": "Checks started and not submitted"}
+    )
+    is_storage_persisted = ma.fields.Boolean(
+        allow_none=True,
+        metadata={"description": "false: the browser may evict its data when space runs low"},
+    )
+    is_revoked = ma.fields.Boolean()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from server.auth import device_reports
+from server.auth.access import Principal
 from server.auth.guard import current_principal
-from server.sync_api import conflicts, services
+from server.errors import ApiError, field_error
+from server.sync_api import conflicts, imports, services
 from server.sync_api.models import SyncConflict
 from server.sync_api.schemas import (
     ConflictQueryArgsSchema,
@@ -18,12 +22,22 @@ from server.sync_api.schemas import (
     PullPageSchema,
     PullQueryArgsSchema,
     PushResponseSchema,
+    SyncImportResponseSchema,
+    SyncImportSchema,
     SyncPushSchema,
 )
 
 blp = Blueprint(
     "sync_api", __name__, url_prefix="/api/sync", description="Push changes, pull the change feed"
 )
+
+
+def _record_unsynced_report(principal: Principal) -> device_reports.UnsyncedReport | None:
+    # Stored (and committed) before the sync itself, so a phone whose sync then fails is
+    # still seen holding its work. A bad header is ignored, never an error.
+    report = device_reports.parse_unsynced_header(request.headers.get(device_reports.HEADER))
+    device_reports.record_unsynced_report(principal, report)
+    return report
 
 
 @blp.route("/push")
@@ -39,9 +53,17 @@ class Push(MethodView):
         lost response) is safe: each `change_id` is decided once. A business conflict is a
         result (`merged`, `rejected` with a code, or `retry`), never an HTTP error. An app
         whose `protocol_version` is too old gets 426 `client_too_old`. See
-        docs/sync-protocol.md.
+        docs/sync-protocol.md. Send `X-Roundbook-Unsynced: ops=N; photos=N; drafts=N;
+        persisted=0|1` (what the phone holds) so the back office sees phones holding work.
         """
-        return services.push_changes(current_principal(), data)
+        principal = current_principal()
+        report = _record_unsynced_report(principal)
+        outcome = services.push_changes(principal, data)
+        if report is not None:
+            # The changes answered for have left the phone's outbox.
+            settled = sum(1 for result in outcome.results if result.status != "retry")
+            device_reports.settle_reported_records(principal, settled)
+        return outcome
 
 
 @blp.route("/pull")
@@ -59,9 +81,62 @@ class Pull(MethodView):
         unacknowledged changes and pull again without a cursor.
         """
         limit = min(args["limit"], current_app.config["SYNC_MAX_PULL_LIMIT"])
-        return services.pull_changes(
-            current_principal(), args["cursor"], limit, args["known_site_ids"]
-        )
+        principal = current_principal()
+        _record_unsynced_report(principal)
+        return services.pull_changes(principal, args["cursor"], limit, args["known_site_ids"])
+
+
+def _export_from_request() -> dict[str, Any]:
+    if (request.content_length or 0) > imports.MAX_IMPORT_BYTES:
+        raise ApiError("payload_too_large", "The file is too large to import in one request.")
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise field_error(
+                "validation_failed", "file", "Attach the exported file as the form field `file`."
+            )
+        return imports.parse_export_file(upload.read())
+    try:
+        data = json.loads(request.get_data())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError("invalid_json", "The request body is not valid JSON.") from error
+    return imports.read_export(data)
+
+
+_IMPORT_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": SyncImportSchema},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+    },
+}
+
+
+@blp.route("/import")
+class Import(MethodView):
+    """Work carried off a phone in a file."""
+
+    @blp.doc(requestBody=_IMPORT_BODY)
+    @blp.response(200, SyncImportResponseSchema)
+    def post(self) -> imports.ImportOutcome:
+        """Import a file from the field app's "export unsynced data".
+
+        Send the file as multipart field `file`, or its JSON as the body. Its operations are
+        pushed in order through the same rules as `/push` (one result per operation, same
+        statuses), then its photos are stored; drafts (unfinished checks) are not imported.
+        Importing the same file again is harmless: operations answer `already_applied` and
+        photos `already_stored`. The person who captured it may import it, or a site admin of
+        every site it touches; the changes are recorded as the capturer's, on their phone,
+        while the capturer may still capture there. A file that is not an export gets 422
+        `validation_failed` naming the field at fault (`file` for an upload).
+        """
+        return imports.import_export(current_principal(), _export_from_request())
 
 
 @blp.route("/conflicts")

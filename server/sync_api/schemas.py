@@ -136,3 +136,104 @@ class ConflictResolveSchema(ma.Schema):
 
     action = ma.fields.String(required=True, validate=validate.OneOf(["keep", "restore"]))
     note = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+# --- Import of a file exported by the field app ("export unsynced data") -------------------
+
+EXPORT_FORMAT = "roundbook-unsynced-export"
+
+
+class ExportedChangeSchema(ma.Schema):
+    """The change an outbox operation carries, as the field app queued it."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    record_type = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
+    record_id = ma.fields.String(required=True, validate=_ID)
+    op = ma.fields.String(required=True, validate=validate.Length(min=1, max=16))
+    fields = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    hlc = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
+    observed_at = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class ExportedOpSchema(ma.Schema):
+    """One operation of the exported outbox."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    op_id = ma.fields.String(required=True, validate=_ID)
+    payload = ma.fields.Nested(ExportedChangeSchema, required=True)
+    base_version = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class ExportedPhotoSchema(ma.Schema):
+    """A photo kept on the phone, its bytes as a data URL."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    sha256 = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
+    site_id = ma.fields.UUID(required=True)
+    state = ma.fields.String(load_default="pending", validate=validate.Length(max=32))
+    data_url = ma.fields.String(load_default=None, allow_none=True)
+
+
+class ExportedUserSchema(ma.Schema):
+    """Who was signed in on the phone."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    id = ma.fields.UUID(required=True)
+
+
+class ExportedSessionSchema(ma.Schema):
+    """The phone's sign-in when it exported: the capturer and the device."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    user = ma.fields.Nested(ExportedUserSchema, required=True)
+    device_id = ma.fields.UUID(load_default=None, allow_none=True)
+
+
+class SyncImportSchema(ma.Schema):
+    """A file written by the field app's "export unsynced data" (format_version 1)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    format = ma.fields.String(required=True, validate=validate.OneOf([EXPORT_FORMAT]))
+    format_version = ma.fields.Integer(required=True, strict=True, validate=validate.OneOf([1]))
+    exported_at = ma.fields.String(load_default=None, allow_none=True)
+    session = ma.fields.Nested(ExportedSessionSchema, required=True)
+    outbox = ma.fields.List(
+        ma.fields.Nested(ExportedOpSchema), required=True, validate=validate.Length(max=20_000)
+    )
+    photos = ma.fields.List(ma.fields.Nested(ExportedPhotoSchema), load_default=list)
+    drafts = ma.fields.List(ma.fields.Dict(), load_default=list)
+    problems = ma.fields.List(ma.fields.Dict(), load_default=list)
+
+
+class ImportedPhotoSchema(ma.Schema):
+    """What the server did with one photo of the file."""
+
+    sha256 = ma.fields.String()
+    status = ma.fields.String(
+        metadata={"enum": ["stored", "already_stored", "rejected", "no_data"]}
+    )
+    code = ma.fields.String(allow_none=True)
+
+
+class SyncImportResponseSchema(PushResponseSchema):
+    """One result per exported operation, in order (as a push), and one per photo."""
+
+    recorded_as_user_id = ma.fields.UUID()
+    imported_by_id = ma.fields.UUID()
+    recorded_as_device_id = ma.fields.UUID(allow_none=True)
+    photos = ma.fields.List(ma.fields.Nested(ImportedPhotoSchema))
+    drafts_skipped = ma.fields.Integer(
+        metadata={"description": "Unfinished checks in the file; only submitted work is imported"}
+    )

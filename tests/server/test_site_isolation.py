@@ -24,6 +24,7 @@ from server.photos.services import expect_photos
 from server.sync_api.models import SyncConflict
 from tests.factories import bearer_headers, make_location, make_site, make_user
 from tests.server.assets.factories import make_extinguisher
+from tests.server.findings.factories import make_finding
 from tests.server.inspections.factories import make_inspection, make_schedule, make_template
 
 PUBLIC_OR_SELF = {
@@ -63,6 +64,7 @@ def _build_site_b() -> OtherSite:
     )
     photo_sha256 = "e" * 64  # expected by the inspection, not uploaded: listed as missing
     expect_photos(site.id, inspection.id, [photo_sha256])
+    finding = make_finding(location, admin, inspection=inspection)
     conflict = SyncConflict(
         site_id=str(site.id),
         record_type="finding",
@@ -91,6 +93,7 @@ def _build_site_b() -> OtherSite:
         "inspection_id": inspection.id,
         "sha256": photo_sha256,
         "conflict_id": conflict.id,
+        "finding_id": finding.id,
     }
     return OtherSite({name: str(value) for name, value in values.items()})
 
