@@ -24,6 +24,8 @@ async function syncNow({ force = false } = {}) {
   const result = await drain({ force });
   await syncBar.update(false);
   notifyChanged();
+  // Home shows sync states and pulled findings: repaint it; never a screen being filled in.
+  if (result.state === 'ok' && /^#\/home$|^#?$/.test(window.location.hash)) render();
   // One wake-up at the end of the backoff, however many triggers asked meanwhile.
   if (result.state === 'waiting' && !retryTimer) {
     retryTimer = setTimeout(() => {

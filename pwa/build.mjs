@@ -8,7 +8,9 @@ import { build } from 'esbuild';
 import { iconPng } from './tools/make-icons.mjs';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
-const DIST = join(ROOT, 'dist');
+// Test-only flags: the update test builds a second version (another label) into a temp dir.
+const DIST = process.env.ROUNDBOOK_PWA_OUT || join(ROOT, 'dist');
+const BUILD_LABEL = process.env.ROUNDBOOK_BUILD_LABEL || '';
 const HASHED = /-[A-Z0-9]{8}\.(js|css)$/;
 
 function filesUnder(dir) {
@@ -70,7 +72,11 @@ async function bundleServiceWorker(manifest) {
     target: ['chrome90', 'safari15', 'firefox90'],
     minify: true,
     outfile: join(DIST, 'sw.js'),
-    define: { 'self.__WB_MANIFEST': JSON.stringify(manifest), 'process.env.NODE_ENV': '"production"' },
+    define: {
+      'self.__WB_MANIFEST': JSON.stringify(manifest),
+      __BUILD_LABEL__: JSON.stringify(BUILD_LABEL),
+      'process.env.NODE_ENV': '"production"',
+    },
     logLevel: 'warning',
   });
 }

@@ -2,7 +2,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'roundbook';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 // UPGRADES[n] moves the database from version n to n + 1. Never edit a released step: add one.
 const UPGRADES = [
@@ -30,6 +30,11 @@ const UPGRADES = [
     // Conflicts and rejections the server reported, kept until the user has seen them.
     db.createObjectStore('problems', { keyPath: 'id', autoIncrement: true });
   },
+  (db) => {
+    // Ops the server acknowledged, with the epoch of that acknowledgement: after a server restore
+    // (409 epoch_mismatch) they are pushed again (docs/sync-protocol.md, "Epoch mismatch").
+    db.createObjectStore('acked', { keyPath: 'seq' }).createIndex('acked_epoch', 'acked_epoch');
+  },
 ];
 
 let dbPromise;
@@ -55,4 +60,4 @@ export function getDb() {
 }
 
 export const PACK_STORES = ['sites', 'locations', 'assets', 'templates', 'versions', 'due', 'findings'];
-export const USER_STORES = [...PACK_STORES, 'meta', 'drafts', 'records', 'outbox', 'photos', 'problems'];
+export const USER_STORES = [...PACK_STORES, 'meta', 'drafts', 'records', 'outbox', 'photos', 'problems', 'acked'];

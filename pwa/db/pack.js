@@ -1,11 +1,15 @@
 // The offline pack: what the phone needs to capture with no network (read-mostly copies).
 import { getDb, PACK_STORES, USER_STORES } from './index.js';
 
-/** Replace the whole pack of a site in one transaction, so a half download never shows. */
+/**
+ * Replace the whole pack of a site in one transaction, so a half download never shows. Findings
+ * are replaced only when the server listed them (`pack.findings` null: keep the pulled ones).
+ */
 export async function replacePack(pack) {
   const db = await getDb();
   const tx = db.transaction(PACK_STORES, 'readwrite');
-  await Promise.all(PACK_STORES.filter((name) => name !== 'findings').map((name) => tx.objectStore(name).clear()));
+  const replaced = PACK_STORES.filter((name) => name !== 'findings' || Array.isArray(pack.findings));
+  await Promise.all(replaced.map((name) => tx.objectStore(name).clear()));
   for (const name of PACK_STORES) {
     for (const row of pack[name] || []) tx.objectStore(name).put(row);
   }

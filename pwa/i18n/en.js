@@ -42,4 +42,8 @@ export default {
   export_and_sign_out: 'Export and sign out', confirm_export_sign_out: 'Unsynced data will be saved to a file, then removed from this phone. Continue?',
   update_ready: 'A new version is ready', update_apply: 'Update now', back: 'Back', offline_badge: 'Offline',
   general_note: 'Note (optional)',
+  open_findings: 'Open findings of my department', no_open_findings: 'No open findings',
+  finding_due: 'fix by {date}', finding_overdue: 'overdue since {date}', finding_no_deadline: 'no deadline',
+  finding_status_open: 'Open', finding_status_in_progress: 'In progress', finding_status_fixed: 'Fixed, to verify',
+  finding_status_reopened: 'Reopened', finding_status_verified_closed: 'Closed',
 };

@@ -42,4 +42,8 @@ export default {
   export_and_sign_out: '导出并退出', confirm_export_sign_out: '将导出未同步数据到文件，然后删除手机上的数据并退出。继续？',
   update_ready: '新版本已就绪', update_apply: '立即更新', back: '返回', offline_badge: '离线',
   general_note: '备注（可选）',
+  open_findings: '本科室未关闭的问题', no_open_findings: '没有未关闭的问题',
+  finding_due: '{date} 前整改', finding_overdue: '已逾期（{date}）', finding_no_deadline: '未设期限',
+  finding_status_open: '待处理', finding_status_in_progress: '处理中', finding_status_fixed: '已整改待验证',
+  finding_status_reopened: '已重开', finding_status_verified_closed: '已关闭',
 };

@@ -34,10 +34,16 @@ async function drainLocked(force) {
   if (!force && Date.now() < backoff.until) return { state: 'waiting', until: backoff.until };
   if (!(await getMeta('session'))) return { state: 'signed_out' };
   try {
-    const pushed = await pushAll();
+    let pushed = await pushAll();
     if (pushed.state !== 'ok') return await fail(backoff, pushed);
     await uploadPendingPhotos();
-    await pullChanges();
+    if ((await pullChanges()).state === 'epoch_changed') {
+      // The server was restored: push what it may have lost, then read its feed from the start.
+      pushed = await pushAll();
+      if (pushed.state !== 'ok') return await fail(backoff, pushed);
+      await uploadPendingPhotos();
+      await pullChanges();
+    }
     await setMeta('backoff', { failures: 0, until: 0 });
     await setMeta('sync_status', { state: 'ok', at: Date.now(), last_ok_at: Date.now(), ...pushed });
     return { state: 'ok', ...pushed };

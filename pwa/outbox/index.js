@@ -77,7 +77,7 @@ export async function countUnsynced() {
 /** Apply the server's answers to a pushed batch: one transaction, so a crash never half-applies. */
 export async function settleOps(ops, results, epoch) {
   const db = await getDb();
-  const tx = db.transaction(['outbox', 'records', 'problems'], 'readwrite');
+  const tx = db.transaction(['outbox', 'records', 'problems', 'acked'], 'readwrite');
   const byChange = new Map(results.map((result) => [result.change_id, result]));
   const outcome = { settled: 0, retry: 0, rejected: 0, merged: 0 };
   for (const op of ops) {
@@ -96,6 +96,9 @@ export async function settleOps(ops, results, epoch) {
     if (result.status === 'rejected') {
       outcome.rejected += 1;
       tx.objectStore('problems').add({ kind: 'rejected', code: result.code, op, at: Date.now() });
+    } else {
+      // Kept with its epoch: if the server's history is restored, this op is pushed again.
+      tx.objectStore('acked').put({ ...op, acked_epoch: epoch, acked_at: Date.now() });
     }
     if (result.status === 'merged' && result.conflicts?.length) {
       outcome.merged += 1;
@@ -115,6 +118,27 @@ export async function settleOps(ops, results, epoch) {
   }
   await tx.done;
   return outcome;
+}
+
+/**
+ * After a server restore (409 epoch_mismatch): put back in the outbox, in their original order,
+ * the ops acknowledged in any other epoch than `epoch` (the server may no longer have them), and
+ * mark their records pending again. Re-sending is safe: the server dedupes by change_id.
+ */
+export async function requeueUnacknowledged(epoch) {
+  const db = await getDb();
+  const tx = db.transaction(['outbox', 'records', 'acked'], 'readwrite');
+  const stale = (await tx.objectStore('acked').getAll()).filter((op) => op.acked_epoch !== epoch);
+  for (const { acked_epoch: _epoch, acked_at: _at, ...op } of stale) {
+    // The original seq keeps the op ahead of anything queued after it.
+    tx.objectStore('outbox').put({ ...op, attempts: 0, requeued_from_epoch: _epoch });
+    tx.objectStore('acked').delete(op.seq);
+    const key = recordKey(op.payload.record_type, op.payload.record_id);
+    const record = await tx.objectStore('records').get(key);
+    if (record) tx.objectStore('records').put({ ...record, status: 'pending' });
+  }
+  await tx.done;
+  return stale.length;
 }
 
 /** Count a failed attempt on ops that stay at the head of the queue. */

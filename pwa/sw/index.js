@@ -5,7 +5,8 @@ import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { drain } from '../outbox/drain.js';
 
 const CACHE_PREFIX = 'roundbook';
-const CACHE_VERSION = 'v1';
+// A build label (test builds only) makes a distinct version with its own caches.
+const CACHE_VERSION = __BUILD_LABEL__ ? `v1-${__BUILD_LABEL__}` : 'v1';
 
 setCacheNameDetails({ prefix: CACHE_PREFIX, suffix: CACHE_VERSION });
 // Filled in by build.mjs with every file of dist/ and its revision.

@@ -1,7 +1,7 @@
 // Download the offline pack after sign-in: what the phone needs to capture with no network.
-import { apiJson } from '../auth/session.js';
+import { apiFetch, apiJson } from '../auth/session.js';
 import { replacePack } from '../db/pack.js';
-import { setMeta } from '../db/meta.js';
+import { getMeta, setMeta } from '../db/meta.js';
 
 const ASSET_PAGE_SIZE = 100;
 
@@ -39,6 +39,32 @@ async function dueThisWeek(siteId) {
   return [...rows.values()];
 }
 
+export const CLOSED_FINDING_STATUSES = ['verified_closed'];
+
+/**
+ * Open findings of the user's department (all of the site's when the user has none), where the
+ * server lists findings; null on an older server: then they arrive through the sync pull only.
+ */
+async function openFindings(siteId, departmentId) {
+  const findings = [];
+  for (let page = 1; ; page += 1) {
+    const query = new URLSearchParams({ site_id: siteId, page: String(page), page_size: String(ASSET_PAGE_SIZE) });
+    if (departmentId) query.set('department_id', departmentId);
+    const response = await apiFetch(`/api/findings?${query}`);
+    if (response.status === 404 || response.status === 405) return null;
+    if (!response.ok) throw Object.assign(new Error(`findings: ${response.status}`), { status: response.status });
+    findings.push(...(await response.json()));
+    if (!JSON.parse(response.headers.get('X-Pagination') || '{}').next_page) break;
+  }
+  return findings.filter((finding) => !CLOSED_FINDING_STATUSES.includes(finding.status));
+}
+
+/** The department the user works for on this site (null: none, e.g. a site-wide role). */
+export async function departmentOf(siteId) {
+  const session = await getMeta('session');
+  return session?.user?.memberships?.find((membership) => membership.site_id === siteId)?.department_id || null;
+}
+
 /** Fetch and store the whole pack of one site; returns counts for the user. */
 export async function downloadPack(siteId) {
   const [sites, locations, assets, templates] = await Promise.all([
@@ -47,9 +73,14 @@ export async function downloadPack(siteId) {
     allAssets(siteId),
     apiJson(`/api/templates?site_id=${siteId}`).then((r) => r.body),
   ]);
-  const [versions, due] = await Promise.all([publishedVersions(templates), dueThisWeek(siteId)]);
-  await replacePack({ sites, locations, assets, templates, versions, due });
-  const counts = { locations: locations.length, assets: assets.length, versions: versions.length, due: due.length };
+  const [versions, due, findings] = await Promise.all([
+    publishedVersions(templates), dueThisWeek(siteId), openFindings(siteId, await departmentOf(siteId)),
+  ]);
+  await replacePack({ sites, locations, assets, templates, versions, due, findings });
+  const counts = {
+    locations: locations.length, assets: assets.length, versions: versions.length, due: due.length,
+    findings: findings?.length ?? null,
+  };
   await setMeta('pack', { site_id: siteId, day: localDay(), downloaded_at: Date.now(), counts });
   return counts;
 }

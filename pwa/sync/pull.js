@@ -2,26 +2,33 @@
 import { apiFetch } from '../auth/session.js';
 import { applyPulled } from '../db/pack.js';
 import { deleteMeta, getMeta, setMeta } from '../db/meta.js';
+import { requeueUnacknowledged } from '../outbox/index.js';
 
 const PAGE_SIZE = 200;
 const MAX_PAGES = 50;
 
+/**
+ * Pull every page. On 409 epoch_mismatch (the server's history was restored) the phone no longer
+ * trusts its "synced" marks: ops acknowledged in an older epoch go back to the outbox, the cursor is
+ * dropped, and the caller pushes them again before pulling from the beginning.
+ */
 export async function pullChanges() {
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const cursor = await getMeta('pull_cursor');
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
     const response = await apiFetch(`/api/sync/pull?${query}`);
     // The feed is not served (older server): the pack from sign-in stays as it is.
-    if (response.status === 404 || response.status === 405) return;
+    if (response.status === 404 || response.status === 405) return { state: 'unavailable' };
     const body = await response.json().catch(() => ({}));
     if (response.status === 409 && body.code === 'epoch_mismatch') {
-      // The server's history was restored: start the feed again from the beginning.
+      const requeued = await requeueUnacknowledged(body.server_epoch);
       await deleteMeta('pull_cursor');
-      continue;
+      return { state: 'epoch_changed', requeued };
     }
     if (!response.ok) throw Object.assign(new Error('pull failed'), { code: response.status >= 500 ? 'server_error' : `pull_${response.status}` });
     await applyPulled(body.changes || [], body.drop_site_ids || []);
     await setMeta('pull_cursor', body.next_cursor);
-    if (!body.has_more) return;
+    if (!body.has_more) return { state: 'ok' };
   }
+  return { state: 'ok' };
 }

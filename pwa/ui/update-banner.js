@@ -3,7 +3,10 @@
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
 
+let updateAccepted = false;
+
 async function applyUpdate(worker) {
+  updateAccepted = true;
   // A note being typed is saved on `change`: blur it and let the save land before the reload.
   document.activeElement?.blur?.();
   await new Promise((done) => setTimeout(done, 300));
@@ -31,8 +34,9 @@ export async function watchForUpdates() {
   });
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    // Only reload when a controller replaced another (an update), not on the first install.
-    if (reloading || !hadController) return;
+    // Reload when a controller replaced another (an update), not on the first install's claim;
+    // a page first opened before any worker still reloads once its user accepted an update.
+    if (reloading || !(hadController || updateAccepted)) return;
     reloading = true;
     window.location.reload();
   });

@@ -105,15 +105,62 @@ def png_bytes(width: int, height: int) -> bytes:
 
 def fail_first_item_with_note_and_photo(page: Page, note: str) -> None:
     """Fail the first item, explain it and photograph it."""
-    item = page.locator("li.item").first
+    fail_item_with_note_and_photo(page, 0, note)
+
+
+def fail_item_with_note_and_photo(
+    page: Page, index: int, note: str, photo_size: tuple[int, int] = (2400, 1800)
+) -> None:
+    """Fail the item at `index` (of those with a fail button), explain it and photograph it."""
+    items = page.locator("li.item:has(button[data-value='fail'])")
+    item = items.nth(index)
     item.locator("button[data-value='fail']").click()
     item.locator("textarea").fill(note)
     item.locator("textarea").blur()
-    item = page.locator("li.item").first
+    item = page.locator("li.item:has(button[data-value='fail'])").nth(index)
     item.locator("input[type=file]").set_input_files(
-        files=[{"name": "dust.png", "mimeType": "image/png", "buffer": png_bytes(2400, 1800)}]
+        files=[{"name": "dust.png", "mimeType": "image/png", "buffer": png_bytes(*photo_size)}]
     )
-    expect(page.locator("li.item").first.get_by_test_id("photo-count")).to_be_visible()
+    expect(
+        page.locator("li.item:has(button[data-value='fail'])")
+        .nth(index)
+        .get_by_test_id("photo-count")
+    ).to_be_visible()
+
+
+def sync_now_until_done(page: Page, timeout_ms: int = 30000) -> None:
+    """Tap "Sync now" and wait until the sync bar says everything is synced."""
+    page.get_by_test_id("sync-now").click()
+    try:
+        expect(page.get_by_test_id("sync-pending")).to_have_text("全部已同步", timeout=timeout_ms)
+    except AssertionError as error:
+        # Say why: what the server answered for the ops still queued.
+        held = [(op["type"], op.get("last_code")) for op in read_store(page, "outbox")]
+        status = [row for row in read_store(page, "meta") if isinstance(row, dict) and "at" in row]
+        raise AssertionError(f"still queued: {held}; sync status: {status}") from error
+    expect(page.get_by_test_id("sync-now")).to_be_enabled(timeout=timeout_ms)
+
+
+WRITE_STORE_JS = """([store, rows]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('roundbook');
+    open.onsuccess = () => {
+        const tx = open.result.transaction(store, 'readwrite');
+        rows.forEach((row) => tx.objectStore(store).put(row));
+        tx.oncomplete = () => { resolve(rows.length); open.result.close(); };
+        tx.onerror = () => reject(tx.error);
+    };
+})"""
+
+
+def write_store(page: Page, store: str, rows: list[dict[str, Any]]) -> None:
+    """Put rows into one IndexedDB store of the app (as the pack or a pull would)."""
+    page.evaluate(WRITE_STORE_JS, [store, rows])
+
+
+def session_of(page: Page) -> dict[str, Any]:
+    """The signed-in session the phone keeps (user, memberships, device id)."""
+    rows = [row for row in read_store(page, "meta") if isinstance(row, dict) and "device_id" in row]
+    return rows[0]
 
 
 READ_STORE_JS = """(store) => new Promise((resolve, reject) => {

@@ -89,15 +89,19 @@ def test_ops_leave_the_outbox_only_when_the_server_acknowledges_them(
     pushed: list[list[str]] = []
 
     def acknowledge_first_only(route: Route) -> None:
+        # Stateful: later drains (retry timer, Background Sync) see the second op refused too.
         changes = route.request.post_data_json["changes"]
         pushed.append([change["change_id"] for change in changes])
-        results = [{"change_id": changes[0]["change_id"], "status": "applied"}] + [
-            {
+        first = pushed[0][0]
+        results = [
+            {"change_id": change["change_id"], "status": "applied"}
+            if change["change_id"] == first
+            else {
                 "change_id": change["change_id"],
                 "status": "retry",
                 "code": "blocked_by_earlier_change",
             }
-            for change in changes[1:]
+            for change in changes
         ]
         route.fulfill(
             status=200,

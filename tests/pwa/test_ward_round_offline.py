@@ -10,6 +10,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.pwa.phone import (
     answer_all,
     fail_first_item_with_note_and_photo,
+    fail_item_with_note_and_photo,
     open_app,
     outbox_counts,
     read_store,
@@ -120,3 +121,25 @@ def test_could_not_inspect_is_queued_as_a_result_when_chosen(
     [op] = read_store(pwa_page, "outbox")
     assert op["payload"]["fields"]["not_inspected_reason"] == "isolation"
     assert op["payload"]["fields"]["result"] == "not_inspected"
+
+
+def test_round_with_two_photos_is_saved_to_the_outbox_fast_when_submitted(
+    pwa_context: BrowserContext, pwa_page: Page
+) -> None:
+    open_app(pwa_page)
+    sign_in(pwa_page, "inspector")
+    pwa_context.set_offline(True)
+    start_ward_round(pwa_page, "ZY-6-E")
+    answer_all(pwa_page, "pass")
+    fail_item_with_note_and_photo(pwa_page, 0, "墙角积灰", (2400, 1800))
+    fail_item_with_note_and_photo(pwa_page, 1, "洗手液用完", (1500, 2000))
+    items = pwa_page.locator("li.item").count()
+
+    pwa_page.get_by_test_id("submit").click()
+
+    expect(pwa_page.get_by_test_id("home")).to_be_visible()
+    save_ms = pwa_page.evaluate(
+        "performance.getEntriesByName('roundbook:save-to-outbox').at(-1).duration"
+    )
+    print(f"\nFIGURE {items}-item round with two photos saved to the outbox in {save_ms:.0f} ms")
+    assert outbox_counts(pwa_page) == {"ops": 3, "photos": 2}
