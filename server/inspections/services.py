@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -88,17 +88,49 @@ def _uuid(values: Mapping[str, Any], name: str) -> uuid.UUID | None:
         raise InspectionRefused("invalid_field", details={"field": name}) from error
 
 
-def _on_site(model: Any, record_id: uuid.UUID | None, site_id: uuid.UUID, name: str) -> None:
+class InspectionReferences(Protocol):
+    """Where recording an inspection looks up the rows it refers to."""
+
+    def template_version(self, version_id: uuid.UUID) -> ChecklistTemplateVersion | None:
+        """The template version with this id, or None."""
+        ...
+
+    def site_of(self, model: Any, record_id: uuid.UUID) -> uuid.UUID | None:
+        """The site of the row of ``model`` with this id, or None when there is no such row."""
+        ...
+
+
+class SessionReferences:
+    """References looked up one by one in the session (one inspection at a time)."""
+
+    def template_version(self, version_id: uuid.UUID) -> ChecklistTemplateVersion | None:
+        """The template version with this id, or None."""
+        return db.session.get(ChecklistTemplateVersion, version_id)
+
+    def site_of(self, model: Any, record_id: uuid.UUID) -> uuid.UUID | None:
+        """The site of the row of ``model`` with this id, or None when there is no such row."""
+        row = db.session.get(model, record_id)
+        return row.site_id if row is not None else None
+
+
+def _on_site(
+    refs: InspectionReferences,
+    model: Any,
+    record_id: uuid.UUID | None,
+    site_id: uuid.UUID,
+    name: str,
+) -> None:
     if record_id is None:
         return
-    row = db.session.get(model, record_id)
-    if row is None or row.site_id != site_id:
+    if refs.site_of(model, record_id) != site_id:
         raise InspectionRefused("invalid_reference", details={"field": name})
 
 
-def _template_version(values: Mapping[str, Any], site_id: uuid.UUID) -> ChecklistTemplateVersion:
+def _template_version(
+    refs: InspectionReferences, values: Mapping[str, Any], site_id: uuid.UUID
+) -> ChecklistTemplateVersion:
     version_id = _uuid(values, "template_version_id")
-    version = db.session.get(ChecklistTemplateVersion, version_id) if version_id else None
+    version = refs.template_version(version_id) if version_id else None
     if version is None or version.site_id != site_id:
         raise InspectionRefused("invalid_reference", details={"field": "template_version_id"})
     # Any published version is accepted, old ones too: a phone may have been offline for
@@ -108,15 +140,17 @@ def _template_version(values: Mapping[str, Any], site_id: uuid.UUID) -> Checklis
     return version
 
 
-def _revision_of(values: Mapping[str, Any], site_id: uuid.UUID) -> uuid.UUID | None:
+def _revision_of(
+    refs: InspectionReferences, values: Mapping[str, Any], site_id: uuid.UUID
+) -> uuid.UUID | None:
     original_id = _uuid(values, "revision_of")
     if original_id is None:
         return None
-    original = db.session.get(Inspection, original_id)
-    if original is None:
+    original_site_id = refs.site_of(Inspection, original_id)
+    if original_site_id is None:
         # The inspection it corrects has not arrived yet: park it, never drop it.
         raise InspectionRefused("depends_on_missing_record", retry=True)
-    if original.site_id != site_id:
+    if original_site_id != site_id:
         raise InspectionRefused("invalid_reference", details={"field": "revision_of"})
     return original_id
 
@@ -142,17 +176,37 @@ def record_inspection(
     Device times (`started_at`, `finished_at`, ms since the epoch) are corrected by the
     phone's measured clock offset; the raw finish time is kept in `finished_at_device`.
     """
+    inspection = Inspection(
+        **inspection_row(principal, inspection_id, values, clock_offset_ms, SessionReferences())
+    )
+    db.session.add(inspection)
+    db.session.flush()
+    return inspection
+
+
+def inspection_row(
+    principal: Principal,
+    inspection_id: str,
+    values: Mapping[str, Any],
+    clock_offset_ms: int,
+    refs: InspectionReferences,
+) -> dict[str, Any]:
+    """The column values of a submitted inspection, checked; raise InspectionRefused if not.
+
+    For record_inspection, and for the sync service writing a whole batch at once (it looks
+    references up in what it preloaded).
+    """
     site_id = _uuid(values, "site_id")
     assert site_id is not None  # checked by the sync service before permissions
-    version = _template_version(values, site_id)
+    version = _template_version(refs, values, site_id)
     location_id, asset_id = _uuid(values, "location_id"), _uuid(values, "asset_id")
     if location_id is None and asset_id is None:
         raise InspectionRefused("missing_field", details={"field": "location_id"})
-    _on_site(Location, location_id, site_id, "location_id")
-    _on_site(Asset, asset_id, site_id, "asset_id")
+    _on_site(refs, Location, location_id, site_id, "location_id")
+    _on_site(refs, Asset, asset_id, site_id, "asset_id")
     schedule_id = _uuid(values, "schedule_id")
-    _on_site(Schedule, schedule_id, site_id, "schedule_id")
-    revision_of_id = _revision_of(values, site_id)
+    _on_site(refs, Schedule, schedule_id, site_id, "schedule_id")
+    revision_of_id = _revision_of(refs, values, site_id)
     result, answers = _result(version, values)
     finished_device = _ms_to_datetime(values.get("finished_at"), "finished_at")
     started_device = _ms_to_datetime(
@@ -161,27 +215,24 @@ def record_inspection(
     note, reason = values.get("note") or "", values.get("not_inspected_reason")
     if not isinstance(note, str) or not (reason is None or isinstance(reason, str)):
         raise InspectionRefused("invalid_field", details={"field": "note"})
-    inspection = Inspection(
-        id=uuid.UUID(inspection_id),
-        site_id=site_id,
-        template_version_id=version.id,
-        location_id=location_id,
-        asset_id=asset_id,
-        inspector_id=principal.user_id,
-        device_id=principal.device_id,
-        schedule_id=schedule_id,
-        revision_of_id=revision_of_id,
-        started_at=_corrected(started_device, clock_offset_ms),
-        finished_at=_corrected(finished_device, clock_offset_ms),
-        finished_at_device=finished_device,
-        answers=answers,
-        result=result,
-        not_inspected_reason=reason,
-        note=note,
-    )
-    db.session.add(inspection)
-    db.session.flush()
-    return inspection
+    return {
+        "id": uuid.UUID(inspection_id),
+        "site_id": site_id,
+        "template_version_id": version.id,
+        "location_id": location_id,
+        "asset_id": asset_id,
+        "inspector_id": principal.user_id,
+        "device_id": principal.device_id,
+        "schedule_id": schedule_id,
+        "revision_of_id": revision_of_id,
+        "started_at": _corrected(started_device, clock_offset_ms),
+        "finished_at": _corrected(finished_device, clock_offset_ms),
+        "finished_at_device": finished_device,
+        "answers": answers,
+        "result": result,
+        "not_inspected_reason": reason,
+        "note": note,
+    }
 
 
 def _corrected(device_time: datetime, clock_offset_ms: int) -> datetime:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from server.auth.access import Permission, Principal, require_permission, visible_select
@@ -60,6 +61,70 @@ def expect_photos(site_id: uuid.UUID, inspection_id: uuid.UUID, sha256s: Iterabl
         )
         db.session.flush()
         flag_exact_reuse(photo)
+
+
+def expect_photos_in_bulk(
+    site_id: uuid.UUID, expected: Mapping[uuid.UUID, Collection[str]]
+) -> None:
+    """expect_photos for many inspections of one site, in a handful of statements.
+
+    `expected` maps inspection ids to their photos' hashes, already normalized (lower-case
+    SHA-256). Race-safe like ensure_photo: a photo inserted meanwhile is used, not doubled.
+    """
+    wanted = {inspection_id: set(shas) for inspection_id, shas in expected.items() if shas}
+    all_shas = set().union(*wanted.values()) if wanted else set()
+    if not all_shas:
+        return
+    db.session.execute(
+        _insert(Photo).on_conflict_do_nothing(index_elements=["site_id", "sha256"]),
+        [
+            {"id": uuid.uuid4(), "site_id": site_id, "sha256": sha, "status": PhotoStatus.EXPECTED}
+            for sha in sorted(all_shas)
+        ],
+    )
+    rows = db.session.execute(
+        select(Photo.sha256, Photo.id).where(Photo.site_id == site_id, Photo.sha256.in_(all_shas))
+    )
+    photo_ids = {sha: photo_id for sha, photo_id in rows}
+    rows = db.session.execute(
+        select(PhotoInspectionLink.inspection_id, PhotoInspectionLink.photo_id).where(
+            PhotoInspectionLink.inspection_id.in_(list(wanted))
+        )
+    )
+    linked = {(inspection_id, photo_id) for inspection_id, photo_id in rows}
+    links = [
+        {"id": uuid.uuid4(), "site_id": site_id, "inspection_id": inspection_id, "photo_id": pid}
+        for inspection_id, shas in wanted.items()
+        for pid in (photo_ids[sha] for sha in sorted(shas))
+        if (inspection_id, pid) not in linked
+    ]
+    if not links:
+        return
+    db.session.execute(insert(PhotoInspectionLink), links)
+    _flag_exact_reuse_in_bulk({link["photo_id"] for link in links})
+
+
+def _flag_exact_reuse_in_bulk(photo_ids: Collection[uuid.UUID]) -> None:
+    """flag_exact_reuse for many photos: those now attached to more than one inspection."""
+    reused = list(
+        db.session.scalars(
+            select(PhotoInspectionLink.photo_id)
+            .where(PhotoInspectionLink.photo_id.in_(list(photo_ids)))
+            .group_by(PhotoInspectionLink.photo_id)
+            .having(func.count() > 1)
+        )
+    )
+    if reused:
+        db.session.execute(
+            update(Photo)
+            .where(Photo.id.in_(reused))
+            .values(is_suspected_reuse=True, reused_of_photo_id=None, reuse_distance=0)
+        )
+
+
+def _insert(model: Any) -> Any:
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
 
 
 def _photos_by_sha(site_id: uuid.UUID, sha256s: Collection[str]) -> list[Photo]:

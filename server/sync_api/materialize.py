@@ -20,7 +20,13 @@ from server.db_types import utc_now
 from server.errors import ApiError
 from server.extensions import db
 from server.findings.models import Finding, FindingStatus, Severity
-from server.inspections.services import InspectionRefused, photo_sha256s_of, record_inspection
+from server.inspections.services import (
+    InspectionReferences,
+    InspectionRefused,
+    SessionReferences,
+    photo_sha256s_of,
+    record_inspection,
+)
 from server.sites.models import Department, Location
 from sync.changes import FieldState, RecordState
 from sync.hlc import Hlc
@@ -159,6 +165,11 @@ def seed_state(record_type: str, record_id: str) -> RecordState | None:
         row = db.session.get(model, uuid.UUID(record_id))
     except ValueError:
         return None
+    return seed_state_of_row(record_type, record_id, row)
+
+
+def seed_state_of_row(record_type: str, record_id: str, row: Any) -> RecordState | None:
+    """seed_state for a domain row already loaded (None: there is no such row)."""
     if row is None:
         return None
     hlc = Hlc(datetime_to_ms(row.updated_at), 0, SERVER_NODE)
@@ -183,6 +194,19 @@ def materialize(before: RecordState | None, after: RecordState, capture: Capture
         if row is not None and not (before is not None and before.deleted):
             db.session.delete(row)
         return
+    site_id, converted = converted_fields(before, after, SessionReferences())
+    if row is None:
+        if after.record_type != "finding":
+            raise MaterializeError("op_not_allowed")
+        row = Finding(**new_finding_values(after, site_id, capture))
+        db.session.add(row)
+    set_fields(row, converted)
+
+
+def converted_fields(
+    before: RecordState | None, after: RecordState, refs: InspectionReferences
+) -> tuple[uuid.UUID, dict[str, Any]]:
+    """The record's site and the domain values of the fields a change moved, checked."""
     moved = {
         name: state.value
         for name, state in after.fields.items()
@@ -190,12 +214,7 @@ def materialize(before: RecordState | None, after: RecordState, capture: Capture
     }
     site_id = parse_uuid(after.values().get("site_id"), "site_id")
     assert site_id is not None
-    converted = _converted(after.record_type, moved, site_id)
-    if row is None:
-        if after.record_type != "finding":
-            raise MaterializeError("op_not_allowed")
-        row = _new_finding(after, site_id, capture)
-    _set_fields(row, converted)
+    return site_id, _converted(after.record_type, moved, site_id, refs)
 
 
 def _record_inspection(state: RecordState, capture: Capture) -> None:
@@ -215,7 +234,9 @@ def _record_inspection(state: RecordState, capture: Capture) -> None:
         raise MaterializeError("invalid_field", details={"field": "photo_sha256s"}) from error
 
 
-def _converted(record_type: str, moved: Mapping[str, Any], site_id: uuid.UUID) -> dict[str, Any]:
+def _converted(
+    record_type: str, moved: Mapping[str, Any], site_id: uuid.UUID, refs: InspectionReferences
+) -> dict[str, Any]:
     converters = MUTABLE_FIELDS[record_type]
     converted: dict[str, Any] = {}
     for name, value in moved.items():
@@ -224,7 +245,7 @@ def _converted(record_type: str, moved: Mapping[str, Any], site_id: uuid.UUID) -
         if name not in converters:
             raise MaterializeError("unknown_field", details={"field": name})
         converted[name] = converters[name](value, name)
-    _check_references(converted, site_id)
+    _check_references(converted, site_id, refs)
     return converted
 
 
@@ -235,27 +256,27 @@ REFERENCES: dict[str, Any] = {
 }
 
 
-def _check_references(converted: Mapping[str, Any], site_id: uuid.UUID) -> None:
+def _check_references(
+    converted: Mapping[str, Any], site_id: uuid.UUID, refs: InspectionReferences
+) -> None:
+    from server.inspections.models import Inspection
+
     for name, model in REFERENCES.items():
         ref = converted.get(name)
-        if ref is None:
-            continue
-        row = db.session.get(model, ref)
-        if row is None or row.site_id != site_id:
+        if ref is not None and refs.site_of(model, ref) != site_id:
             raise MaterializeError("invalid_reference", details={"field": name})
     inspection_id = converted.get("inspection_id")
     if inspection_id is not None:
-        from server.inspections.models import Inspection
-
-        inspection = db.session.get(Inspection, inspection_id)
-        if inspection is None:
+        inspection_site_id = refs.site_of(Inspection, inspection_id)
+        if inspection_site_id is None:
             # The finding's inspection is still in some outbox (or later in this batch).
             raise MaterializeError("depends_on_missing_record", outcome="retry")
-        if inspection.site_id != site_id:
+        if inspection_site_id != site_id:
             raise MaterializeError("invalid_reference", details={"field": "inspection_id"})
 
 
-def _new_finding(state: RecordState, site_id: uuid.UUID, capture: Capture) -> Finding:
+def new_finding_values(state: RecordState, site_id: uuid.UUID, capture: Capture) -> dict[str, Any]:
+    """The fixed columns of a finding a phone created; raise missing_field if it cannot be."""
     values = state.values()
     missing = [name for name in ("location_id", "title", "severity", "department_id")]
     missing = [name for name in missing if values.get(name) is None]
@@ -267,18 +288,17 @@ def _new_finding(state: RecordState, site_id: uuid.UUID, capture: Capture) -> Fi
         if isinstance(raised_at_ms, int)
         else utc_now()
     )
-    finding = Finding(
-        id=uuid.UUID(state.record_id),
-        site_id=site_id,
-        raised_by_id=capture.principal.user_id,
-        raised_at=raised_at,
-        version=0,
-    )
-    db.session.add(finding)
-    return finding
+    return {
+        "id": uuid.UUID(state.record_id),
+        "site_id": site_id,
+        "raised_by_id": capture.principal.user_id,
+        "raised_at": raised_at,
+        "version": 0,
+    }
 
 
-def _set_fields(row: Any, converted: Mapping[str, Any]) -> None:
+def set_fields(row: Any, converted: Mapping[str, Any]) -> None:
+    """Write converted values to a domain row and bump its version."""
     for name, value in converted.items():
         setattr(row, name, value)
     if isinstance(row, Finding) and "status" in converted:

@@ -121,7 +121,7 @@ def conflict_payload(conflict: Conflict) -> dict[str, Any]:
     }
 
 
-class _Batch:
+class PushContext:
     """What one push knows while it applies its changes."""
 
     def __init__(self, principal: Principal, batch: Mapping[str, Any]) -> None:
@@ -135,6 +135,7 @@ class _Batch:
         self.sites: dict[uuid.UUID, bool] = {}
 
     def site_exists(self, site_id: uuid.UUID) -> bool:
+        """Whether the site exists (asked once per push; preloaded by the bulk path)."""
         if site_id not in self.sites:
             self.sites[site_id] = db.session.get(Site, site_id) is not None
         return self.sites[site_id]
@@ -148,13 +149,27 @@ def push_changes(principal: Principal, batch: Mapping[str, Any]) -> PushOutcome:
     the whole batch is (a crash mid-batch leaves nothing; the re-sent batch completes it).
     """
     require_supported_protocol(batch["protocol_version"])
-    context = _Batch(principal, batch)
+    context = PushContext(principal, batch)
+    from server.sync_api.bulk import push_in_bulk
+
+    results = push_in_bulk(context, batch["changes"])
+    if results is None:
+        # An unforeseen race (IntegrityError) in the bulk write: it was rolled back; apply
+        # the batch again change by change, which answers each conflict on its own.
+        results = _push_one_by_one(context, batch["changes"])
+    attach_missing_photos(results, batch["changes"])
+    epoch = context.store.epoch
+    db.session.commit()
+    return PushOutcome(epoch, context.server_now_ms, context.clock_offset_ms, results)
+
+
+def _push_one_by_one(context: PushContext, changes: list[Mapping[str, Any]]) -> list[ChangeResult]:
     # Batches apply one at a time: taking the feed lock first means no two batches can
     # hold record rows and the seq counter in opposite orders.
     context.store.lock_feed()
     waiting: set[tuple[str, str]] = set()
     results = []
-    for raw in batch["changes"]:
+    for raw in changes:
         key = (raw["record_type"], raw["record_id"])
         if key in waiting:
             result = ChangeResult(raw["change_id"], "retry", "blocked_by_earlier_change")
@@ -163,13 +178,10 @@ def push_changes(principal: Principal, batch: Mapping[str, Any]) -> PushOutcome:
         if result.status == "retry":
             waiting.add(key)
         results.append(result)
-    _attach_missing_photos(results, batch["changes"])
-    epoch = context.store.epoch
-    db.session.commit()
-    return PushOutcome(epoch, context.server_now_ms, context.clock_offset_ms, results)
+    return results
 
 
-def _push_one(context: _Batch, raw: Mapping[str, Any]) -> ChangeResult:
+def _push_one(context: PushContext, raw: Mapping[str, Any]) -> ChangeResult:
     store = context.store
     receipt = store.find_receipt(raw["change_id"])
     if receipt is not None:
@@ -177,13 +189,13 @@ def _push_one(context: _Batch, raw: Mapping[str, Any]) -> ChangeResult:
         state = store.get_state(raw["record_type"], raw["record_id"])
         status = "rejected" if receipt.outcome == "rejected" else "already_applied"
         return ChangeResult(
-            raw["change_id"], status, receipt.reason_code, record=_readable(context, state)
+            raw["change_id"], status, receipt.reason_code, record=readable_payload(context, state)
         )
     try:
-        change = _change(context, raw)
+        change = parse_change(context, raw)
         state = _current_state(change)
         if state is not None or change.op in ("create", "submit"):
-            _require_permission(context, change, state)
+            require_change_permission(context, change, state)
         with store.transaction():
             return _apply(context, change, state)
     except Refusal as refusal:
@@ -195,7 +207,8 @@ def _push_one(context: _Batch, raw: Mapping[str, Any]) -> ChangeResult:
         return ChangeResult(raw["change_id"], "rejected", "invalid_reference")
 
 
-def _change(context: _Batch, raw: Mapping[str, Any]) -> Change:
+def parse_change(context: PushContext, raw: Mapping[str, Any]) -> Change:
+    """The sync core's Change of a pushed change; raise Refusal for a bad HLC or record id."""
     try:
         hlc = Hlc.decode(raw["hlc"])
     except InvalidHlcError as error:
@@ -221,17 +234,25 @@ def _change(context: _Batch, raw: Mapping[str, Any]) -> Change:
     )
 
 
-def _current_state(change: Change) -> RecordState | None:
+def check_change(change: Change) -> None:
+    """Raise Refusal for a change no rule applies to, or an op phones may not make."""
     problem = validate_change(change)
     if problem is not None:
         raise Refusal(problem)
     if change.record_type in EDIT_ONLY_RECORD_TYPES and change.op in ("create", "delete"):
         raise Refusal("op_not_allowed")
+
+
+def _current_state(change: Change) -> RecordState | None:
+    check_change(change)
     state = SqlChangeStore(db.session).get_state(change.record_type, change.record_id)
     return state if state is not None else seed_state(change.record_type, change.record_id)
 
 
-def _require_permission(context: _Batch, change: Change, state: RecordState | None) -> None:
+def require_change_permission(
+    context: PushContext, change: Change, state: RecordState | None
+) -> None:
+    """Raise Refusal unless the user may write this record on an existing site."""
     stored = state.fields.get("site_id") if state is not None else None
     incoming = change.fields.get("site_id")
     if stored is not None and incoming is not None and incoming != stored.value:
@@ -252,7 +273,7 @@ def _require_permission(context: _Batch, change: Change, state: RecordState | No
         raise Refusal("forbidden", {"site_id": str(site_id)})
 
 
-def _apply(context: _Batch, change: Change, state: RecordState | None) -> ChangeResult:
+def _apply(context: PushContext, change: Change, state: RecordState | None) -> ChangeResult:
     store = context.store
     resolution = apply_change(state, change, ())
     result = ChangeResult(change.change_id, resolution.outcome, resolution.reason_code)
@@ -274,7 +295,8 @@ def _apply(context: _Batch, change: Change, state: RecordState | None) -> Change
     return result
 
 
-def _readable(context: _Batch, state: RecordState | None) -> dict[str, Any] | None:
+def readable_payload(context: PushContext, state: RecordState | None) -> dict[str, Any] | None:
+    """The record for a re-sent change's answer, if the user may still read it."""
     if state is None or "site_id" not in state.fields:
         return None
     try:
@@ -284,7 +306,8 @@ def _readable(context: _Batch, state: RecordState | None) -> dict[str, Any] | No
     return record_payload(state) if context.principal.can(site_id, Permission.READ) else None
 
 
-def _attach_missing_photos(results: list[ChangeResult], changes: list[Mapping[str, Any]]) -> None:
+def attach_missing_photos(results: list[ChangeResult], changes: list[Mapping[str, Any]]) -> None:
+    """Tell the phone, per inspection, which of its photos the server still waits for."""
     from server.photos.services import missing_photo_sha256s
 
     by_site: dict[uuid.UUID, list[uuid.UUID]] = {}
@@ -396,7 +419,7 @@ def _missing_photos(changes: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 def apply_server_change(principal: Principal, change: Change) -> ChangeResult:
     """Apply a change written by the server for a reviewer; refused changes raise 409."""
-    context = _Batch(principal, {"device_id": change.device_id, "device_now_ms": now_ms()})
+    context = PushContext(principal, {"device_id": change.device_id, "device_now_ms": now_ms()})
     context.store.lock_feed()
     try:
         state = _current_state(change)

@@ -154,6 +154,61 @@ class SqlChangeStore:
             )
         )
 
+    def save_states(self, states: Collection[RecordState]) -> None:
+        """Insert or replace many records' states in one statement (one state per record)."""
+        if not states:
+            return
+        statement = self._insert(SyncRecord)
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["record_type", "record_id"],
+                set_={
+                    name: statement.excluded[name]
+                    for name in ("fields", "version", "is_deleted", "deleted_hlc")
+                },
+            ),
+            [
+                {
+                    "record_type": state.record_type,
+                    "record_id": state.record_id,
+                    "fields": {name: field_to_json(f) for name, f in state.fields.items()},
+                    "version": state.version,
+                    "is_deleted": state.deleted,
+                    "deleted_hlc": state.deleted_hlc.encode() if state.deleted_hlc else None,
+                }
+                for state in states
+            ],
+        )
+
+    def find_receipts(self, change_ids: Collection[str]) -> dict[str, Receipt]:
+        """Return the first decisions about many change ids (those decided before)."""
+        if not change_ids:
+            return {}
+        rows = self.session.execute(
+            select(SyncReceipt.change_id, SyncReceipt.outcome, SyncReceipt.reason_code).where(
+                SyncReceipt.change_id.in_(list(change_ids))
+            )
+        )
+        return {row.change_id: Receipt(row.change_id, row.outcome, row.reason_code) for row in rows}
+
+    def remember_changes(self, receipts: Collection[Receipt]) -> None:
+        """remember_change for many change ids in one statement; first decisions are kept."""
+        if not receipts:
+            return
+        self.session.execute(
+            self._insert(SyncReceipt).on_conflict_do_nothing(index_elements=["change_id"]),
+            [
+                {
+                    "change_id": receipt.change_id,
+                    "outcome": receipt.outcome,
+                    "reason_code": receipt.reason_code,
+                    "user_id": self.author.user_id,
+                    "device_id": self.author.device_id,
+                }
+                for receipt in receipts
+            ],
+        )
+
     def has_change(self, change_id: str) -> bool:
         """Return True if this change id has been decided before."""
         return self.find_receipt(change_id) is not None
@@ -184,15 +239,18 @@ class SqlChangeStore:
             .on_conflict_do_nothing(index_elements=["change_id"])
         )
 
-    def save_conflicts(self, conflicts: Sequence[Conflict]) -> None:
-        """Keep lost values for review, with the site of their record."""
+    def save_conflicts(
+        self, conflicts: Sequence[Conflict], site_ids: Sequence[str] | None = None
+    ) -> None:
+        """Keep lost values for review, with the site of their record (looked up if not given)."""
         if not conflicts:
             return
+        sites = site_ids if site_ids is not None else [self._site_of(c) for c in conflicts]
         self.session.execute(
             SyncConflict.__table__.insert(),
             [
                 {
-                    "site_id": self._site_of(conflict),
+                    "site_id": site_id,
                     "record_type": conflict.record_type,
                     "record_id": conflict.record_id,
                     "field": conflict.field,
@@ -203,16 +261,12 @@ class SqlChangeStore:
                     "lost_device_id": conflict.lost_device_id,
                     "reason": conflict.reason,
                 }
-                for conflict in conflicts
+                for conflict, site_id in zip(conflicts, sites, strict=True)
             ],
         )
 
     def _site_of(self, conflict: Conflict) -> str:
-        state = self.get_state(conflict.record_type, conflict.record_id)
-        site = state.fields.get("site_id") if state is not None else None
-        if site is None and isinstance(conflict.lost_value, dict):
-            return str(conflict.lost_value.get("site_id", ""))
-        return str(site.value) if site is not None else ""
+        return conflict_site_id(conflict, self.get_state(conflict.record_type, conflict.record_id))
 
     def list_conflicts(self, record_type: str, record_id: str) -> list[Conflict]:
         """Return a record's recorded conflicts, oldest first."""
@@ -243,6 +297,57 @@ class SqlChangeStore:
         )
         return int(seq)
 
+    def append_many_to_feed(self, entries: Sequence[tuple[str, str, str, int]]) -> None:
+        """Move many records (site_id, record_type, record_id, version) to the feed's head.
+
+        One counter update takes as many seqs as there are entries (its row lock is held to
+        commit, as in append_to_feed); the entries get them in the order given, one record
+        once (the caller passes each record's last change only).
+        """
+        if not entries:
+            return
+        self._server_row()
+        last = self.session.execute(
+            update(SyncServer)
+            .where(SyncServer.id == SERVER_ROW_ID)
+            .values(last_seq=SyncServer.last_seq + len(entries))
+            .returning(SyncServer.last_seq)
+        ).scalar_one()
+        first = int(last) - len(entries) + 1
+        statement = self._insert(SyncFeedEntry)
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["record_type", "record_id"],
+                set_={name: statement.excluded[name] for name in ("seq", "site_id", "version")},
+            ),
+            [
+                {
+                    "seq": first + offset,
+                    "site_id": site_id,
+                    "record_type": record_type,
+                    "record_id": record_id,
+                    "version": version,
+                }
+                for offset, (site_id, record_type, record_id, version) in enumerate(entries)
+            ],
+        )
+
+    def record_versions(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Return the stored version of each of these records that has a state."""
+        versions: dict[tuple[str, str], int] = {}
+        by_type: dict[str, list[str]] = {}
+        for record_type, record_id in keys:
+            by_type.setdefault(record_type, []).append(record_id)
+        for record_type, record_ids in by_type.items():
+            rows = self.session.execute(
+                select(SyncRecord.record_id, SyncRecord.version).where(
+                    SyncRecord.record_type == record_type, SyncRecord.record_id.in_(record_ids)
+                )
+            )
+            for record_id, version in rows:
+                versions[(record_type, record_id)] = version
+        return versions
+
     def read_feed(
         self, after_seq: int, limit: int, site_ids: Collection[str] | None
     ) -> list[FeedEntry]:
@@ -271,6 +376,14 @@ class SqlChangeStore:
             for row in rows:
                 states[(row.record_type, row.record_id)] = state_from_row(row)
         return states
+
+
+def conflict_site_id(conflict: Conflict, state: RecordState | None) -> str:
+    """The site a conflict is listed under: its record's, else the lost value's."""
+    site = state.fields.get("site_id") if state is not None else None
+    if site is None and isinstance(conflict.lost_value, dict):
+        return str(conflict.lost_value.get("site_id", ""))
+    return str(site.value) if site is not None else ""
 
 
 def conflict_from_row(row: SyncConflict) -> Conflict:

@@ -1,0 +1,392 @@
+"""Push a whole batch in a few statements: preload, decide in memory, then write in bulk.
+
+The change-by-change path costs some twenty round trips per change. Here a batch's receipts,
+record states, sites and references are read first (a handful of queries, no locks), the
+sync rules and the domain checks run in memory in batch order (a record's state moves on as
+the batch proceeds), and only then is the feed lock taken, so concurrent pushes overlap
+their CPU work. Under the lock the preloaded facts are checked again; if another batch moved
+them meanwhile, the batch is decided again, now under the lock. Then each table gets one
+statement. The answers are exactly those of the change-by-change path (services._push_one).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from server.assets.models import Asset
+from server.audit.models import AuditEntry
+from server.audit.trail import to_json_value
+from server.checklists.models import ChecklistTemplateVersion
+from server.errors import ApiError
+from server.extensions import db
+from server.findings.models import Finding
+from server.inspections.models import Inspection, Schedule
+from server.inspections.services import InspectionRefused, inspection_row, photo_sha256s_of
+from server.photos.services import expect_photos_in_bulk, normalize_sha256
+from server.sites.models import Department, Location, Site
+from server.sync_api.materialize import (
+    DOMAIN_MODELS,
+    MaterializeError,
+    converted_fields,
+    new_finding_values,
+    seed_state_of_row,
+    set_fields,
+)
+from server.sync_api.services import (
+    ChangeResult,
+    PushContext,
+    Refusal,
+    check_change,
+    conflict_payload,
+    parse_change,
+    readable_payload,
+    record_payload,
+    require_change_permission,
+)
+from server.sync_api.store import conflict_site_id
+from sync.changes import Change, Conflict, RecordState
+from sync.resolve import apply_change
+from sync.store import Receipt
+
+Key = tuple[str, str]
+# Fields of a change that name other rows, and the rows they name.
+REFERENCE_MODELS: dict[str, Any] = {
+    "location_id": Location,
+    "asset_id": Asset,
+    "schedule_id": Schedule,
+    "department_id": Department,
+    "revision_of": Inspection,
+    "inspection_id": Inspection,
+}
+
+
+class Unplannable(Exception):
+    """A batch the bulk path leaves to the change-by-change path (a rare shape)."""
+
+
+def push_in_bulk(
+    context: PushContext, changes: list[Mapping[str, Any]]
+) -> list[ChangeResult] | None:
+    """Apply a batch in bulk and return its results; None (rolled back) to go change by change."""
+    try:
+        plan = _Plan(context, changes)
+        if plan.has_writes():
+            context.store.lock_feed()
+            if not plan.is_current():
+                plan = _Plan(context, changes)  # under the lock now: nothing moves any more
+            plan.write()
+    except (Unplannable, IntegrityError, StaleDataError):
+        db.session.rollback()
+        return None
+    return plan.results
+
+
+class BatchReferences:
+    """The rows a batch refers to, loaded in one query per table (InspectionReferences)."""
+
+    def __init__(self, ids: Mapping[Any, set[uuid.UUID]]) -> None:
+        self.sites: dict[Any, dict[uuid.UUID, uuid.UUID | None]] = {}
+        for model, wanted in ids.items():
+            self._load(model, wanted)
+        self.versions: dict[uuid.UUID, ChecklistTemplateVersion | None] = {}
+
+    def _load(self, model: Any, wanted: Iterable[uuid.UUID]) -> None:
+        known = self.sites.setdefault(model, {})
+        wanted = [record_id for record_id in wanted if record_id not in known]
+        if not wanted:
+            return
+        known.update(dict.fromkeys(wanted))
+        rows = db.session.execute(select(model.id, model.site_id).where(model.id.in_(wanted)))
+        known.update({record_id: site_id for record_id, site_id in rows})
+
+    def load_versions(self, wanted: set[uuid.UUID]) -> None:
+        """Load these template versions (their items check the answers)."""
+        self.versions.update(dict.fromkeys(wanted))
+        if wanted:
+            found = db.session.scalars(
+                select(ChecklistTemplateVersion).where(ChecklistTemplateVersion.id.in_(wanted))
+            )
+            self.versions.update({version.id: version for version in found})
+
+    def template_version(self, version_id: uuid.UUID) -> ChecklistTemplateVersion | None:
+        """The template version with this id, or None."""
+        if version_id not in self.versions:
+            self.load_versions({version_id})
+        return self.versions[version_id]
+
+    def site_of(self, model: Any, record_id: uuid.UUID) -> uuid.UUID | None:
+        """The site of the row of ``model`` with this id, or None when there is no such row."""
+        known = self.sites.get(model, {})
+        if record_id not in known:
+            self._load(model, [record_id])
+        return self.sites[model][record_id]
+
+    def add(self, model: Any, record_id: uuid.UUID, site_id: uuid.UUID) -> None:
+        """Remember a row this batch creates, so later changes may refer to it."""
+        self.sites.setdefault(model, {})[record_id] = site_id
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _referenced_ids(changes: list[Mapping[str, Any]]) -> dict[str, set[uuid.UUID]]:
+    ids: dict[str, set[uuid.UUID]] = {}
+    for raw in changes:
+        fields = raw["fields"]
+        for name in (*REFERENCE_MODELS, "site_id", "template_version_id"):
+            found = _uuid_or_none(fields.get(name))
+            if found is not None:
+                ids.setdefault(name, set()).add(found)
+    return ids
+
+
+class _DomainWrites:
+    """Changes to findings, assets and locations, checked in memory and written after the lock."""
+
+    def __init__(self, keys: Iterable[Key]) -> None:
+        self.rows: dict[Key, Any] = {}
+        by_type: dict[str, list[uuid.UUID]] = {}
+        for record_type, record_id in keys:
+            parsed = _uuid_or_none(record_id)
+            if record_type in DOMAIN_MODELS and parsed is not None:
+                by_type.setdefault(record_type, []).append(parsed)
+        for record_type, ids in by_type.items():
+            model = DOMAIN_MODELS[record_type]
+            found = db.session.scalars(
+                select(model).where(model.id.in_(ids)).execution_options(populate_existing=True)
+            )
+            self.rows.update({(record_type, str(row.id)): row for row in found})
+        self.versions = {key: row.version for key, row in self.rows.items()}
+        self.exists = {key: True for key in self.rows}
+        self.deleted: set[Key] = set()
+        self.ops: list[tuple[str, Key, dict[str, Any], dict[str, Any]]] = []
+
+    def seed(self, key: Key) -> RecordState | None:
+        """The seed state of a back-office record (see materialize.seed_state)."""
+        return seed_state_of_row(key[0], key[1], self.rows.get(key))
+
+    def plan(
+        self, before: RecordState | None, after: RecordState, context: PushContext, refs: Any
+    ) -> None:
+        """Check what materialize would write for this change; queue it, or raise."""
+        key = (after.record_type, after.record_id)
+        exists = self.exists.get(key, False)
+        if after.deleted:
+            if exists and not (before is not None and before.deleted):
+                self.ops.append(("delete", key, {}, {}))
+                self.exists[key] = False
+                self.deleted.add(key)
+            return
+        site_id, converted = converted_fields(before, after, refs)
+        if exists:
+            self.ops.append(("set", key, {}, converted))
+            return
+        if after.record_type != "finding":
+            raise MaterializeError("op_not_allowed")
+        values = new_finding_values(after, site_id, context.capture)
+        if key in self.deleted:
+            raise Unplannable("a record deleted and created again in one batch")
+        self.ops.append(("create", key, values, converted))
+        self.exists[key] = True
+
+    def write(self) -> None:
+        """Apply the queued changes to the session (the audit trail records them at flush)."""
+        for kind, key, values, converted in self.ops:
+            if kind == "delete":
+                db.session.delete(self.rows.pop(key))
+                continue
+            if kind == "create":
+                self.rows[key] = Finding(**values)
+                db.session.add(self.rows[key])
+            set_fields(self.rows[key], converted)
+
+    def is_current(self) -> bool:
+        """Whether the preloaded rows are still at the versions read (checked under the lock)."""
+        for record_type in {key[0] for key in self.versions}:
+            model = DOMAIN_MODELS[record_type]
+            ids = [uuid.UUID(key[1]) for key in self.versions if key[0] == record_type]
+            rows = db.session.execute(select(model.id, model.version).where(model.id.in_(ids)))
+            now = {(record_type, str(record_id)): version for record_id, version in rows}
+            if any(
+                now.get(key) != self.versions[key] for key in self.versions if key[0] == record_type
+            ):
+                return False
+        return True
+
+
+class _Plan:
+    """A batch decided in memory: its results, and the rows to write for them."""
+
+    def __init__(self, context: PushContext, changes: list[Mapping[str, Any]]) -> None:
+        self.context = context
+        store = context.store
+        self.change_ids = [raw["change_id"] for raw in changes]
+        self.keys = {(raw["record_type"], raw["record_id"]) for raw in changes}
+        self.receipts = store.find_receipts(self.change_ids)
+        self.seen_receipts = set(self.receipts)
+        self.states: dict[Key, RecordState | None] = dict(store.get_states(self.keys))
+        self.seen_versions = {key: state.version for key, state in self.states.items() if state}
+        ids = _referenced_ids(changes)
+        site_ids = list(ids.get("site_id", set()))
+        found = set(db.session.scalars(select(Site.id).where(Site.id.in_(site_ids))))
+        context.sites.update({site_id: site_id in found for site_id in site_ids})
+        self.refs = BatchReferences(
+            {model: ids.get(name, set()) for name, model in REFERENCE_MODELS.items()}
+        )
+        self.refs.load_versions(ids.get("template_version_id", set()))
+        self.domain = _DomainWrites(self.keys)
+        self.saved: dict[Key, RecordState] = {}
+        self.feed: dict[Key, tuple[str, int]] = {}
+        self.new_receipts: list[Receipt] = []
+        self.conflicts: list[Conflict] = []
+        self.conflict_sites: list[str] = []
+        self.inspections: list[dict[str, Any]] = []
+        self.photos: dict[uuid.UUID, dict[uuid.UUID, list[str]]] = {}
+        self.results = self._decide_all(changes)
+
+    def _decide_all(self, changes: list[Mapping[str, Any]]) -> list[ChangeResult]:
+        waiting: set[Key] = set()
+        results = []
+        for raw in changes:
+            key = (raw["record_type"], raw["record_id"])
+            if key in waiting:
+                result = ChangeResult(raw["change_id"], "retry", "blocked_by_earlier_change")
+            else:
+                result = self._decide(raw)
+            if result.status == "retry":
+                waiting.add(key)
+            results.append(result)
+        return results
+
+    def _decide(self, raw: Mapping[str, Any]) -> ChangeResult:
+        receipt = self.receipts.get(raw["change_id"])
+        if receipt is not None:
+            # A re-send gets its first answer again: already applied, or the same refusal.
+            state = self.states.get((raw["record_type"], raw["record_id"]))
+            status = "rejected" if receipt.outcome == "rejected" else "already_applied"
+            record = readable_payload(self.context, state)
+            return ChangeResult(raw["change_id"], status, receipt.reason_code, record=record)
+        try:
+            change = parse_change(self.context, raw)
+            check_change(change)
+            state = self._state((change.record_type, change.record_id))
+            if state is not None or change.op in ("create", "submit"):
+                require_change_permission(self.context, change, state)
+            return self._apply(change, state)
+        except Refusal as refusal:
+            return ChangeResult(raw["change_id"], "rejected", refusal.code, details=refusal.details)
+        except MaterializeError as error:
+            return ChangeResult(raw["change_id"], error.outcome, error.code, details=error.details)
+
+    def _state(self, key: Key) -> RecordState | None:
+        state = self.states.get(key)
+        return state if state is not None else self.domain.seed(key)
+
+    def _apply(self, change: Change, state: RecordState | None) -> ChangeResult:
+        resolution = apply_change(state, change, ())
+        result = ChangeResult(change.change_id, resolution.outcome, resolution.reason_code)
+        result.hlc = change.hlc.encode()
+        result.conflicts = [conflict_payload(conflict) for conflict in resolution.conflicts]
+        if resolution.outcome == "retry":
+            return result  # not remembered: the same change_id must apply once it can
+        new_state = resolution.new_state
+        if new_state is not None and new_state != state:
+            self._materialize(state, new_state)  # raises before anything is queued
+            key = (new_state.record_type, new_state.record_id)
+            self.states[key] = new_state
+            self.saved.pop(key, None)
+            self.saved[key] = new_state
+            self.feed.pop(key, None)
+            self.feed[key] = (str(new_state.fields["site_id"].value), new_state.version)
+        receipt = Receipt(change.change_id, resolution.outcome, resolution.reason_code)
+        self.receipts[change.change_id] = receipt
+        self.new_receipts.append(receipt)
+        for conflict in resolution.conflicts:
+            self.conflicts.append(conflict)
+            key = (conflict.record_type, conflict.record_id)
+            self.conflict_sites.append(conflict_site_id(conflict, self.states.get(key)))
+        result.record = record_payload(new_state) if new_state is not None else None
+        return result
+
+    def _materialize(self, before: RecordState | None, after: RecordState) -> None:
+        if after.record_type != "inspection":
+            self.domain.plan(before, after, self.context, self.refs)
+        elif before is None:
+            self._plan_inspection(after)
+
+    def _plan_inspection(self, state: RecordState) -> None:
+        values = state.values()
+        capture = self.context.capture
+        try:
+            row = inspection_row(
+                capture.principal, state.record_id, values, capture.clock_offset_ms, self.refs
+            )
+        except InspectionRefused as refused:
+            outcome = "retry" if refused.retry else "rejected"
+            raise MaterializeError(refused.code, outcome=outcome, details=refused.details) from None
+        try:
+            sha256s = [normalize_sha256(sha, "photos") for sha in photo_sha256s_of(values)]
+        except (ApiError, AttributeError, TypeError) as error:
+            raise MaterializeError("invalid_field", details={"field": "photo_sha256s"}) from error
+        self.inspections.append(row)
+        self.refs.add(Inspection, row["id"], row["site_id"])
+        self.photos.setdefault(row["site_id"], {})[row["id"]] = sha256s
+
+    def has_writes(self) -> bool:
+        """Whether deciding the batch left anything to write (a pure replay does not)."""
+        return bool(self.new_receipts or self.saved or self.inspections or self.domain.ops)
+
+    def is_current(self) -> bool:
+        """Whether what was preloaded still holds; asked under the feed lock."""
+        store = self.context.store
+        if set(store.find_receipts(self.change_ids)) != self.seen_receipts:
+            return False
+        return store.record_versions(self.keys) == self.seen_versions and self.domain.is_current()
+
+    def write(self) -> None:
+        """Write the decided batch, one statement per table (the feed lock is held)."""
+        store = self.context.store
+        if self.inspections:
+            db.session.execute(Inspection.__table__.insert(), self.inspections)
+            db.session.execute(AuditEntry.__table__.insert(), self._inspection_audit())
+        self.domain.write()
+        db.session.flush()
+        for site_id, expected in self.photos.items():
+            expect_photos_in_bulk(site_id, expected)
+        store.save_states(list(self.saved.values()))
+        store.append_many_to_feed(
+            [(site, key[0], key[1], version) for key, (site, version) in self.feed.items()]
+        )
+        store.remember_changes(self.new_receipts)
+        store.save_conflicts(self.conflicts, self.conflict_sites)
+
+    def _inspection_audit(self) -> list[dict[str, Any]]:
+        # What the audit trail's flush hook writes for an inspection added to the session.
+        actor_id = self.context.principal.user_id
+        return [
+            {
+                "site_id": row["site_id"],
+                "actor_id": actor_id,
+                "entity_type": Inspection.__tablename__,
+                "entity_id": str(row["id"]),
+                "action": "create",
+                "changes": {
+                    name: [None, to_json_value(value)]
+                    for name, value in row.items()
+                    if value is not None
+                },
+            }
+            for row in self.inspections
+        ]

@@ -1,0 +1,84 @@
+"""A push is written per batch, not per change; an unforeseen race falls back to per change."""
+
+import uuid
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
+
+from server.audit.models import AuditEntry
+from server.extensions import db
+from server.inspections.models import Inspection
+from server.sync_api import bulk
+from server.sync_api.models import SyncFeedEntry, SyncReceipt
+from tests.factories import make_location, make_site, make_user
+from tests.server.inspections.factories import make_template
+from tests.server.sync_api.factories import Phone, inspection_fields, statuses
+
+
+@pytest.fixture
+def ward(client: FlaskClient) -> tuple[Any, Any, uuid.UUID]:
+    site = make_site()
+    location = make_location(site)
+    return site, location, make_template(site).versions[0].id
+
+
+def _inspections(phone: Phone, location: Any, version_id: uuid.UUID, n: int) -> list[dict]:
+    fields = inspection_fields(location, version_id, photo_sha256s=["ab" * 32])
+    return [phone.change("submit", "inspection", str(uuid.uuid4()), fields) for _ in range(n)]
+
+
+def _count(model: Any) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_push_uses_a_few_statements_when_batch_holds_many_inspections(client, ward) -> None:
+    site, location, version_id = ward
+    phone = Phone(client, make_user(site))
+    batch = _inspections(phone, location, version_id, 50)
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+
+    try:
+        response = phone.push(batch)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+    assert statuses(response) == [("applied", None)] * 50
+    assert len(statements) < 40
+
+
+def test_push_audits_each_inspection_as_its_pusher_when_written_in_bulk(client, ward) -> None:
+    site, location, version_id = ward
+    user = make_user(site)
+    phone = Phone(client, user)
+
+    phone.push(_inspections(phone, location, version_id, 3))
+
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_type == "inspections")
+    ).all()
+    assert [(entry.action, entry.actor_id) for entry in entries] == [("create", user.id)] * 3
+
+
+def test_push_applies_change_by_change_when_bulk_write_hits_a_race(
+    client, ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, location, version_id = ward
+    phone = Phone(client, make_user(site))
+    batch = _inspections(phone, location, version_id, 5)
+    write = bulk._Plan.write
+
+    def write_then_collide(plan: Any) -> None:
+        write(plan)
+        raise IntegrityError("INSERT", {}, Exception("a concurrent batch won"))
+
+    monkeypatch.setattr(bulk._Plan, "write", write_then_collide)
+
+    response = phone.push(batch)
+
+    assert statuses(response) == [("applied", None)] * 5
+    assert (_count(Inspection), _count(SyncReceipt), _count(SyncFeedEntry)) == (5, 5, 5)
