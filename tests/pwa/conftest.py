@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -123,6 +124,9 @@ def live_server(
 @pytest.fixture(scope="session")
 def playwright_driver(chromium_path: Path) -> Iterator[Playwright]:
     """One Playwright driver for the whole run (the sync API allows only one at a time)."""
+    # The service worker drains the outbox too (Background Sync): without this, its requests
+    # escape context.route and "request" events, and tests that fake or watch the server race it.
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
     with sync_playwright() as playwright:
         yield playwright
 
@@ -159,3 +163,18 @@ def pwa_page(pwa_context: BrowserContext) -> Page:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors  # type: ignore[attr-defined]
     return page
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep a screenshot of the phone's screen when a browser test fails (test-results/)."""
+    report = yield
+    page = getattr(item, "funcargs", {}).get("pwa_page")
+    if report.when == "call" and report.failed and page is not None and not page.is_closed():
+        target = Path("test-results") / f"{item.name}.png"
+        target.parent.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(target), full_page=True)
+        except Exception as error:  # the page may be mid-navigation; the failure matters more
+            report.sections.append(("screenshot", f"not taken: {error}"))
+    return report

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Request, Route, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.pwa.conftest import PROJECT_DIR, LiveServer
 from tests.pwa.phone import (
@@ -115,13 +115,20 @@ def test_synced_round_is_pushed_again_when_the_server_starts_a_new_epoch(
     sync_now_until_done(pwa_page)
     pushed: list[str] = []
 
-    def note_push(request: Request) -> None:
-        if request.url.endswith("/api/sync/push"):
-            pushed.extend(c["change_id"] for c in json.loads(request.post_data or "{}")["changes"])
+    def note_push(route: Route) -> None:
+        # A route, not a "request" listener: it also sees the service worker's pushes.
+        pushed.extend(c["change_id"] for c in route.request.post_data_json["changes"])
+        route.continue_()
 
-    pwa_context.on("request", note_push)
+    pwa_context.route("**/api/sync/push", note_push)
     _answer_epoch_mismatch_once(pwa_context)
 
+    pwa_page.get_by_test_id("sync-now").click()
+    # The bar already said "all synced" before the restore, so wait for the re-push itself.
+    for _ in range(150):
+        if op["op_id"] in pushed:
+            break
+        pwa_page.wait_for_timeout(100)
     sync_now_until_done(pwa_page)
 
     assert op["op_id"] in pushed  # not trusted as "synced": sent again to the real server

@@ -15,7 +15,9 @@ from PIL import ExifTags, Image, ImageDraw
 from werkzeug.test import TestResponse
 
 from server.auth.models import Role
+from server.extensions import db
 from server.inspections.models import Inspection
+from server.photos.models import Photo
 from server.sites.models import Site
 from tests.factories import make_location, make_user
 from tests.server.inspections.factories import make_inspection as make_inspection_of_template
@@ -120,3 +122,12 @@ def fetch(client: FlaskClient, url: str, headers: dict[str, str]) -> TestRespons
     response.get_data()
     response.close()
     return response
+
+
+def reload_photo(sha: str) -> Photo:
+    """A snapshot of the photo as the database holds it now (written by a worker, say)."""
+    db.session.expire_all()
+    photo = db.session.query(Photo).filter_by(sha256=sha).one()
+    db.session.expunge(photo)  # a snapshot: later reads must not refresh it behind the test
+    db.session.commit()  # end the read, so the next one sees later writes
+    return photo

@@ -7,19 +7,17 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import redis
 from flask import Flask
 from rq import Queue
 
 from server.auth.models import Role
 from server.config import TestConfig
-from server.extensions import db
-from server.photos.models import Photo, PhotoStatus
+from server.photos.models import PhotoStatus
 from server.photos.storage import PhotoFile, photo_path
 from server.sites.models import Site
-from tests.factories import bearer_headers, make_site, make_user
-from tests.server.photos.factories import make_jpeg, put_photo, sha256_of
+from tests.factories import bearer_headers, make_user
+from tests.server.photos.factories import make_jpeg, put_photo, reload_photo, sha256_of
 from tests.workers import BIN_DIR
 
 # Retries right away, so a failing job runs its three attempts within one burst.
@@ -51,28 +49,6 @@ def run_burst_worker(app: Flask, tmp_path: Path) -> str:
     return output
 
 
-@pytest.fixture
-def redis_app(configured_app: Callable[..., Flask], redis_client: redis.Redis) -> Flask:
-    """The app with jobs on the real test Redis."""
-    return configured_app(REDIS_URL=TestConfig.REDIS_TEST_URL, PHOTO_JOB_RETRY_INTERVALS_S=(0, 0))
-
-
-@pytest.fixture
-def site(app: Flask) -> Site:
-    return make_site()
-
-
-@pytest.fixture
-def admin_headers(site: Site) -> dict[str, str]:
-    return bearer_headers(make_user(site, Role.SITE_ADMIN))
-
-
-def _photo(sha: str) -> Photo:
-    db.session.expire_all()
-    photo = db.session.query(Photo).filter_by(sha256=sha).one()
-    return photo
-
-
 def _queued(redis_client: redis.Redis) -> int:
     return Queue(TestConfig.RQ_QUEUE_NAME, connection=redis_client).count
 
@@ -86,7 +62,7 @@ def test_worker_processes_the_photo_when_it_is_uploaded_with_redis(
     run_burst_worker(redis_app, tmp_path)
 
     assert (uploaded.status_code, uploaded.json["status"]) == (201, "stored")
-    assert _photo(sha256_of(data)).status is PhotoStatus.PROCESSED
+    assert reload_photo(sha256_of(data)).status is PhotoStatus.PROCESSED
     assert photo_path(site.id, sha256_of(data), PhotoFile.THUMBNAIL).exists()
 
 
@@ -116,7 +92,7 @@ def test_photo_is_processed_by_the_sweep_when_redis_was_down_during_the_upload(
     run_burst_worker(redis_app, tmp_path)  # sweeps waiting photos when it starts
 
     assert (uploaded.status_code, uploaded.json["status"]) == (201, "stored")
-    assert _photo(sha256_of(data)).status is PhotoStatus.PROCESSED
+    assert reload_photo(sha256_of(data)).status is PhotoStatus.PROCESSED
 
 
 def test_failing_job_is_retried_then_failed_visibly_and_can_be_retried_after_a_fix(
@@ -129,7 +105,7 @@ def test_failing_job_is_retried_then_failed_visibly_and_can_be_retried_after_a_f
     original.write_bytes(b"damaged on disk")
 
     run_burst_worker(redis_app, tmp_path)
-    failed = _photo(sha256_of(data))
+    failed = reload_photo(sha256_of(data))
     health = client.get("/api/health").json
     listed = client.get(f"/api/photos/failed?site_id={site.id}", headers=admin_headers).json
     original.write_bytes(data)
@@ -143,7 +119,7 @@ def test_failing_job_is_retried_then_failed_visibly_and_can_be_retried_after_a_f
     assert (health["photos"]["failed"], health["queue"]["failed_jobs"]) == (1, 1)
     assert [photo["sha256"] for photo in listed] == [sha256_of(data)]
     assert (retried.status_code, retried.json["status"]) == (200, "stored")
-    assert _photo(sha256_of(data)).status is PhotoStatus.PROCESSED
+    assert reload_photo(sha256_of(data)).status is PhotoStatus.PROCESSED
 
 
 def test_failed_photos_answers_403_when_the_user_is_not_a_site_admin(

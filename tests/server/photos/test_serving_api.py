@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
@@ -24,16 +23,6 @@ from tests.server.photos.factories import (
     put_photo,
     sha256_of,
 )
-
-
-@pytest.fixture
-def site(app: Flask) -> Site:
-    return make_site()
-
-
-@pytest.fixture
-def inspector_headers(site: Site) -> dict[str, str]:
-    return bearer_headers(make_user(site, Role.INSPECTOR))
 
 
 def _url(site: Site, data: bytes, what: str) -> str:

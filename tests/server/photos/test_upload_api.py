@@ -17,16 +17,6 @@ from tests.factories import bearer_headers, make_site, make_user
 from tests.server.photos.factories import make_jpeg, make_png_bomb, put_photo, sha256_of
 
 
-@pytest.fixture
-def site(app: Flask) -> Site:
-    return make_site()
-
-
-@pytest.fixture
-def inspector_headers(site: Site) -> dict[str, str]:
-    return bearer_headers(make_user(site, Role.INSPECTOR))
-
-
 def _stored_files(app: Flask) -> list[Path]:
     root = Path(app.config["PHOTO_DIR"])
     return sorted(path for path in root.rglob("*") if path.is_file() and path.suffix != ".lock")

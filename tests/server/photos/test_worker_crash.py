@@ -5,46 +5,17 @@ from __future__ import annotations
 import io
 import os
 import signal
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-import redis
 from flask import Flask
 
-from server.auth.models import Role
 from server.config import TestConfig
-from server.extensions import db
-from server.photos.models import Photo, PhotoStatus
+from server.photos.models import PhotoStatus
 from server.sites.models import Site
-from tests.factories import bearer_headers, make_site, make_user
-from tests.server.photos.factories import make_jpeg, put_photo, scene, sha256_of
+from tests.server.photos.factories import make_jpeg, put_photo, reload_photo, scene, sha256_of
 from tests.workers import start_worker, stop_worker, wait_until, worker_log
 
 RETRY_AT_ONCE = "0,0"  # three attempts in all, without waiting between them
-
-
-@pytest.fixture
-def redis_app(configured_app: Callable[..., Flask], redis_client: redis.Redis) -> Flask:
-    """The app with jobs on the real test Redis."""
-    return configured_app(REDIS_URL=TestConfig.REDIS_TEST_URL, PHOTO_JOB_RETRY_INTERVALS_S=(0, 0))
-
-
-@pytest.fixture
-def site(app: Flask) -> Site:
-    return make_site()
-
-
-@pytest.fixture
-def admin_headers(site: Site) -> dict[str, str]:
-    return bearer_headers(make_user(site, Role.SITE_ADMIN))
-
-
-def _photo(sha: str) -> Photo:
-    db.session.expire_all()
-    photo = db.session.query(Photo).filter_by(sha256=sha).one()
-    db.session.commit()  # end the read so the worker's writes are seen next time
-    return photo
 
 
 def _work_horses(worker_pid: int) -> list[int]:
@@ -70,7 +41,7 @@ def _kill_the_attempt(worker_pid: int, sha: str, attempt: int) -> bool:
     """Kill the job's process once it has counted ``attempt``, as the OOM killer would."""
 
     def attempt_started() -> bool:
-        return _photo(sha).processing_attempts >= attempt and bool(_work_horses(worker_pid))
+        return reload_photo(sha).processing_attempts >= attempt and bool(_work_horses(worker_pid))
 
     if not wait_until(attempt_started, timeout_s=30):
         return False
@@ -95,14 +66,17 @@ def test_job_that_kills_its_worker_is_retried_then_failed_visibly(
     try:
         killed = [_kill_the_attempt(worker.pid, sha, attempt) for attempt in (1, 2, 3)]
         # RQ has no retries left; the next sweep's attempt finds the photo has crashed enough.
-        assert wait_until(lambda: _sweep(redis_app) and _photo(sha).status is PhotoStatus.FAILED)
+        gave_up = wait_until(
+            lambda: _sweep(redis_app) and reload_photo(sha).status is PhotoStatus.FAILED
+        )
     finally:
         stop_worker(worker)
-    failed = _photo(sha)
+    failed = reload_photo(sha)
     health = client.get("/api/health").json
     listed = client.get(f"/api/photos/failed?site_id={site.id}", headers=admin_headers).json
 
     assert killed == [True, True, True], worker_log(tmp_path)
+    assert gave_up, worker_log(tmp_path)
     assert failed.status is PhotoStatus.FAILED
     assert "stopped the worker 3 times" in (failed.processing_error or "")
     assert health["photos"]["failed"] == 1
@@ -126,6 +100,7 @@ def test_two_workers_on_one_queue_process_each_photo_once(
 
     assert exit_codes == [0, 0], worker_log(tmp_path, "w1.log") + worker_log(tmp_path, "w2.log")
     states = [
-        (_photo(sha256_of(d)).status, _photo(sha256_of(d)).processing_attempts) for d in photos
+        (reload_photo(sha256_of(d)).status, reload_photo(sha256_of(d)).processing_attempts)
+        for d in photos
     ]
     assert states == [(PhotoStatus.PROCESSED, 1)] * len(photos)
