@@ -8,8 +8,6 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.pwa.conftest import LiveServer
-
 APP_PATH = "/app/"
 
 
@@ -182,9 +180,3 @@ def outbox_counts(page: Page) -> dict[str, int]:
     """What the phone still holds: queued ops and photos waiting to upload."""
     photos = [photo for photo in read_store(page, "photos") if photo["state"] == "pending"]
     return {"ops": len(read_store(page, "outbox")), "photos": len(photos)}
-
-
-def serves_sync_push(live_server: LiveServer) -> bool:
-    """Whether the server's OpenAPI document lists the sync push endpoint."""
-    with urllib.request.urlopen(f"{live_server.url}/api/openapi.json", timeout=10) as response:
-        return "/api/sync/push" in json.load(response)["paths"]

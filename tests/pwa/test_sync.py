@@ -18,7 +18,6 @@ from tests.pwa.phone import (
     open_app,
     outbox_counts,
     read_store,
-    serves_sync_push,
     sign_in,
     start_ward_round,
     wait_for_service_worker,
@@ -124,8 +123,6 @@ def test_ops_leave_the_outbox_only_when_the_server_acknowledges_them(
 def test_round_arrives_exactly_once_when_synced_twice(
     pwa_context: BrowserContext, round_offline: Page, live_server: LiveServer
 ) -> None:
-    if not serves_sync_push(live_server):
-        pytest.skip("the server does not serve /api/sync/push yet (issue: Sync)")
     local = _local_ids(round_offline)
     inspection_id = next(r["id"] for r in local["records"] if r["type"] == "inspection")
     photo_sha256 = local["photos"][0]["sha256"]

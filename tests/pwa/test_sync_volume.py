@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.pwa.conftest import LiveServer
 from tests.pwa.phone import (
     open_app,
     read_store,
-    serves_sync_push,
     sign_in,
     wait_for_service_worker,
 )
@@ -69,8 +67,6 @@ def _not_inspected_ops(page: Page, count: int) -> list[dict[str, object]]:
 def test_queued_inspections_sync_time_is_measured_when_back_online(
     pwa_context: BrowserContext, pwa_page: Page, live_server: LiveServer
 ) -> None:
-    if not serves_sync_push(live_server):
-        pytest.skip("the server does not serve /api/sync/push yet (issue: Sync)")
     open_app(pwa_page)
     sign_in(pwa_page, "inspector")
     wait_for_service_worker(pwa_page)

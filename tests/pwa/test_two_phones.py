@@ -16,7 +16,6 @@ from tests.pwa.phone import (
     fail_item_with_note_and_photo,
     open_app,
     read_store,
-    serves_sync_push,
     session_of,
     sign_in,
     sync_now_until_done,
@@ -80,8 +79,6 @@ def both_checked_then_synced(
     live_server: LiveServer,
 ) -> dict[str, Any]:
     """Phone A fails the extinguisher first; phone B passes it later; B syncs first, then A."""
-    if not serves_sync_push(live_server):
-        pytest.skip("the server does not serve /api/sync/push yet (issue: Sync)")
     phone_a = _signed_in_offline(pwa_context, pwa_page)
     phone_b = _signed_in_offline(second_context, second_context.new_page())
     asset = _extinguisher_of_my_department(phone_a)

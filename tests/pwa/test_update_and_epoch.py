@@ -19,7 +19,6 @@ from tests.pwa.phone import (
     api_token,
     open_app,
     read_store,
-    serves_sync_push,
     sign_in,
     start_ward_round,
     sync_now_until_done,
@@ -99,8 +98,6 @@ def _answer_epoch_mismatch_once(context: BrowserContext) -> None:
 def test_synced_round_is_pushed_again_when_the_server_starts_a_new_epoch(
     pwa_context: BrowserContext, pwa_page: Page, live_server: LiveServer
 ) -> None:
-    if not serves_sync_push(live_server):
-        pytest.skip("the server does not serve /api/sync/push yet (issue: Sync)")
     open_app(pwa_page)
     sign_in(pwa_page, "inspector")
     wait_for_service_worker(pwa_page)
