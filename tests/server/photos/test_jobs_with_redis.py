@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from server.photos.storage import PhotoFile, photo_path
 from server.sites.models import Site
 from tests.factories import bearer_headers, make_user
 from tests.server.photos.factories import make_jpeg, put_photo, reload_photo, sha256_of
-from tests.workers import BIN_DIR
+from tests.workers import start_worker, worker_log
 
 # Retries right away, so a failing job runs its three attempts within one burst.
 RETRY_AT_ONCE = "0,0"
@@ -27,25 +25,17 @@ NOTHING_LISTENS = "redis://127.0.0.1:1/0"
 
 def run_burst_worker(app: Flask, tmp_path: Path) -> str:
     """Run `roundbook worker --burst` on the app's database and queue; return its output."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": TestConfig.REDIS_TEST_URL,
-        "RQ_QUEUE_NAME": TestConfig.RQ_QUEUE_NAME,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "ROUNDBOOK_INSTANCE_DIR": str(tmp_path),
-        "PHOTO_DIR": str(app.config["PHOTO_DIR"]),
-        "PHOTO_JOB_RETRY_INTERVALS_S": RETRY_AT_ONCE,
-    }
-    finished = subprocess.run(
-        [str(BIN_DIR / "roundbook"), "worker", "--burst"],
-        env=env,
-        capture_output=True,
-        timeout=120,
-        check=False,
+    worker = start_worker(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        TestConfig.REDIS_TEST_URL,
+        tmp_path,
+        burst=True,
+        PHOTO_DIR=str(app.config["PHOTO_DIR"]),
+        PHOTO_JOB_RETRY_INTERVALS_S=RETRY_AT_ONCE,
     )
-    output = (finished.stdout + finished.stderr).decode(errors="replace")
-    assert finished.returncode == 0, output
+    returncode = worker.wait(timeout=120)
+    output = worker_log(tmp_path)
+    assert returncode == 0, output
     return output
 
 
