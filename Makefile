@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install run serve test lint fmt worker migrate revision bench clean
+.PHONY: help install run serve test lint fmt worker migrate revision bench vips clean
 
 include pwa/pwa.mk
 
@@ -49,8 +49,17 @@ migrate: install ## Upgrade the database to the latest migration
 revision: install ## Autogenerate a migration: make revision m="what changed"
 	$(BIN)/roundbook db revision --autogenerate -m "$(m)"
 
-bench: install ## Run the benchmarks under bench/
+bench: install vips ## Run the benchmarks under bench/
 	@for bench in bench/*_bench.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
+
+vips: ## Install vipsthumbnail, the photo benchmark's yardstick (Debian's libvips-tools; needs root)
+	@if command -v vipsthumbnail >/dev/null; then \
+		echo "vipsthumbnail: installed"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update && apt-get install -y libvips-tools; \
+	else \
+		echo "vipsthumbnail is missing. Install it as root: sudo apt-get install -y libvips-tools"; \
+	fi
 
 clean: ## Remove the virtualenv, the built app and caches (keeps instance/ data)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache pwa/node_modules pwa/dist

@@ -136,10 +136,11 @@ def _render_display(image: Image.Image, long_side: int, orientation: object) -> 
     image.draft("RGB", target)
     pixels = _as_rgb(image)
     if pixels.size != target:
-        # After draft() the shrink is under 2x, where Pillow's BILINEAR (a tent filter as wide
-        # as the scale, so it does not alias) looks like LANCZOS for 21 ms instead of 37 ms.
+        # After draft() the shrink is under 2x (2016 -> 1600 for a 12 MP photo). There Pillow's
+        # BOX filter is an area average, which does not alias, and on one core it takes 17 ms
+        # against 26 for BILINEAR and 37 for LANCZOS: the margin that makes 10 photos/s.
         # reducing_gap box-reduces first when the shrink is big: PNG, HEIC and WebP originals.
-        pixels = pixels.resize(target, Image.Resampling.BILINEAR, reducing_gap=3.0)
+        pixels = pixels.resize(target, Image.Resampling.BOX, reducing_gap=3.0)
     # A damaged tag may hold anything; only the eight EXIF values mean a rotation or mirror.
     transpose = UPRIGHT_TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
     # Rotating the 1600 px image, not the original, is what makes this cheaper than exif_transpose.
