@@ -155,20 +155,30 @@ def missing_photo_sha256s(
     """Return, per inspection, the expected photos not received yet (sorted; only non-empty)."""
     if not inspection_ids:
         return {}
-    rows = db.session.execute(
-        select(PhotoInspectionLink.inspection_id, Photo.sha256)
-        .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
-        .where(
+    # Two indexed lookups rather than a join: on tables that grew fast since their last
+    # ANALYZE, PostgreSQL planned the join as a nested loop over every expected photo
+    # (60 ms for 100 inspections, growing with the table).
+    links = db.session.execute(
+        select(PhotoInspectionLink.inspection_id, PhotoInspectionLink.photo_id).where(
             PhotoInspectionLink.site_id == site_id,
             PhotoInspectionLink.inspection_id.in_(list(inspection_ids)),
-            Photo.status == PhotoStatus.EXPECTED,
         )
-        .order_by(Photo.sha256)
+    ).all()
+    if not links:
+        return {}
+    expected = dict(
+        db.session.execute(
+            select(Photo.id, Photo.sha256).where(
+                Photo.id.in_({photo_id for _, photo_id in links}),
+                Photo.status == PhotoStatus.EXPECTED,
+            )
+        ).all()
     )
     missing: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for inspection_id, sha in rows:
-        missing[inspection_id].append(sha)
-    return dict(missing)
+    for inspection_id, photo_id in links:
+        if photo_id in expected:
+            missing[inspection_id].append(expected[photo_id])
+    return {inspection_id: sorted(shas) for inspection_id, shas in missing.items()}
 
 
 def find_photo(site_id: uuid.UUID, sha256: str) -> Photo | None:

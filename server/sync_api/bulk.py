@@ -1,12 +1,14 @@
 """Push a whole batch in a few statements: preload, decide in memory, then write in bulk.
 
 The change-by-change path costs some twenty round trips per change. Here a batch's receipts,
-record states, sites and references are read first (a handful of queries, no locks), the
+record states, sites and references are read first (a handful of queries, no locks), and the
 sync rules and the domain checks run in memory in batch order (a record's state moves on as
-the batch proceeds), and only then is the feed lock taken, so concurrent pushes overlap
-their CPU work. Under the lock the preloaded facts are checked again; if another batch moved
-them meanwhile, the batch is decided again, now under the lock. Then each table gets one
-statement. The answers are exactly those of the change-by-change path (services._push_one).
+the batch proceeds). Writing then starts by locking the rows the batch changes and checking
+they are still what the batch was decided on; if another batch moved them meanwhile, the
+batch is rolled back and decided again. Each table gets one statement, rows in key order (so
+two batches never wait on each other in a cycle), and the feed counter is taken last: it is
+held only for the feed rows and the commit, so concurrent batches overlap all their other
+work. The answers are exactly those of the change-by-change path (services._push_one).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from server.assets.models import Asset
@@ -64,27 +66,53 @@ REFERENCE_MODELS: dict[str, Any] = {
     "revision_of": Inspection,
     "inspection_id": Inspection,
 }
+# A batch that keeps finding its facts moved by others is left, after this many tries, to the
+# change-by-change path, which takes the feed lock first and so always finishes.
+BULK_ATTEMPTS = 4
+# How long a batch holding its rows waits for the feed counter. Shorter than PostgreSQL's
+# deadlock_timeout (1 s): when the change-by-change path, which holds the counter from its
+# start, needs one of those rows, this batch gives way (and tries again) before PostgreSQL
+# would pick a victim, which could be the other request.
+FEED_LOCK_WAIT_MS = 500
+# SQLSTATEs of waits that a retry resolves: lock_not_available, deadlock, serialization.
+CONTENTION_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 
 
 class Unplannable(Exception):
     """A batch the bulk path leaves to the change-by-change path (a rare shape)."""
 
 
+class StaleBatch(Exception):
+    """Rows the batch was decided on changed before it could lock them: decide it again."""
+
+
 def push_in_bulk(
     context: PushContext, changes: list[Mapping[str, Any]]
 ) -> list[ChangeResult] | None:
     """Apply a batch in bulk and return its results; None (rolled back) to go change by change."""
-    try:
-        plan = _Plan(context, changes)
-        if plan.has_writes():
-            context.store.lock_feed()
-            if not plan.is_current():
-                plan = _Plan(context, changes)  # under the lock now: nothing moves any more
-            plan.write()
-    except (Unplannable, IntegrityError, StaleDataError):
-        db.session.rollback()
-        return None
-    return plan.results
+    for _ in range(BULK_ATTEMPTS):
+        try:
+            plan = _Plan(context, changes)
+            if plan.has_writes():
+                plan.write()
+            return plan.results
+        except Unplannable:
+            db.session.rollback()
+            return None
+        except (StaleBatch, IntegrityError, StaleDataError):
+            # Another batch got there first (e.g. the same batch sent twice at once): its
+            # commit is now visible, so deciding again answers from it.
+            db.session.rollback()
+        except OperationalError as error:
+            if not _is_contention(error):
+                raise
+            db.session.rollback()
+    return None
+
+
+def _is_contention(error: OperationalError) -> bool:
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate in CONTENTION_SQLSTATES or "database is locked" in str(error.orig)
 
 
 class BatchReferences:
@@ -213,11 +241,16 @@ class _DomainWrites:
             set_fields(self.rows[key], converted)
 
     def is_current(self) -> bool:
-        """Whether the preloaded rows are still at the versions read (checked under the lock)."""
-        for record_type in {key[0] for key in self.versions}:
+        """Lock the preloaded rows until commit; whether they are still at the versions read."""
+        for record_type in sorted({key[0] for key in self.versions}):
             model = DOMAIN_MODELS[record_type]
-            ids = [uuid.UUID(key[1]) for key in self.versions if key[0] == record_type]
-            rows = db.session.execute(select(model.id, model.version).where(model.id.in_(ids)))
+            ids = sorted(uuid.UUID(key[1]) for key in self.versions if key[0] == record_type)
+            rows = db.session.execute(
+                select(model.id, model.version)
+                .where(model.id.in_(ids))
+                .order_by(model.id)
+                .with_for_update()
+            )
             now = {(record_type, str(record_id)): version for record_id, version in rows}
             if any(
                 now.get(key) != self.versions[key] for key in self.versions if key[0] == record_type
@@ -235,7 +268,6 @@ class _Plan:
         self.change_ids = [raw["change_id"] for raw in changes]
         self.keys = {(raw["record_type"], raw["record_id"]) for raw in changes}
         self.receipts = store.find_receipts(self.change_ids)
-        self.seen_receipts = set(self.receipts)
         self.states: dict[Key, RecordState | None] = dict(store.get_states(self.keys))
         self.seen_versions = {key: state.version for key, state in self.states.items() if state}
         ids = _referenced_ids(changes)
@@ -348,29 +380,40 @@ class _Plan:
         """Whether deciding the batch left anything to write (a pure replay does not)."""
         return bool(self.new_receipts or self.saved or self.inspections or self.domain.ops)
 
-    def is_current(self) -> bool:
-        """Whether what was preloaded still holds; asked under the feed lock."""
-        store = self.context.store
-        if set(store.find_receipts(self.change_ids)) != self.seen_receipts:
-            return False
-        return store.record_versions(self.keys) == self.seen_versions and self.domain.is_current()
-
     def write(self) -> None:
-        """Write the decided batch, one statement per table (the feed lock is held)."""
+        """Write the decided batch, one statement per table; raise StaleBatch if it is stale.
+
+        The rows the batch changes are locked first and checked against what it was decided
+        on; new rows are inserted only where none appeared meanwhile. The feed counter is
+        taken last, so it is held only for the feed rows and the commit.
+        """
         store = self.context.store
+        new_states = [state for key, state in self.saved.items() if key not in self.seen_versions]
+        changed_states = [state for key, state in self.saved.items() if key in self.seen_versions]
+        # Every record of the batch, not only those it writes: a refusal decided on a state
+        # that has moved since would be remembered wrongly too.
+        if store.record_versions(self.keys, lock=True) != self.seen_versions:
+            raise StaleBatch("a record changed since the batch was decided")
+        if not self.domain.is_current():
+            raise StaleBatch("a finding, asset or location changed since the batch was decided")
         if self.inspections:
-            db.session.execute(Inspection.__table__.insert(), self.inspections)
+            rows = sorted(self.inspections, key=lambda row: row["id"])
+            db.session.execute(Inspection.__table__.insert(), rows)
             db.session.execute(AuditEntry.__table__.insert(), self._inspection_audit())
         self.domain.write()
         db.session.flush()
-        for site_id, expected in self.photos.items():
-            expect_photos_in_bulk(site_id, expected)
-        store.save_states(list(self.saved.values()))
-        store.append_many_to_feed(
-            [(site, key[0], key[1], version) for key, (site, version) in self.feed.items()]
-        )
-        store.remember_changes(self.new_receipts)
+        for site_id, expected_photos in self.photos.items():
+            expect_photos_in_bulk(site_id, expected_photos)
+        if store.insert_new_states(new_states) != len(new_states):
+            raise StaleBatch("another batch created one of these records meanwhile")
+        store.save_states(changed_states)
+        if store.remember_changes(self.new_receipts) != len(self.new_receipts):
+            raise StaleBatch("another batch decided one of these changes meanwhile")
         store.save_conflicts(self.conflicts, self.conflict_sites)
+        store.append_many_to_feed(
+            [(site, key[0], key[1], version) for key, (site, version) in self.feed.items()],
+            lock_wait_ms=FEED_LOCK_WAIT_MS,
+        )
 
     def _inspection_audit(self) -> list[dict[str, Any]]:
         # What the audit trail's flush hook writes for an inspection added to the session.

@@ -157,9 +157,10 @@ def push_changes(principal: Principal, batch: Mapping[str, Any]) -> PushOutcome:
         # An unforeseen race (IntegrityError) in the bulk write: it was rolled back; apply
         # the batch again change by change, which answers each conflict on its own.
         results = _push_one_by_one(context, batch["changes"])
-    attach_missing_photos(results, batch["changes"])
     epoch = context.store.epoch
     db.session.commit()
+    # Read after the commit: the feed lock is not held while the answers are completed.
+    attach_missing_photos(results, batch["changes"])
     return PushOutcome(epoch, context.server_now_ms, context.clock_offset_ms, results)
 
 

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -77,9 +77,11 @@ class SqlChangeStore:
         self.author = author or Author()
         self._epoch: str | None = None
 
+    def _is_postgresql(self) -> bool:
+        return bool(self.session.get_bind().dialect.name == "postgresql")
+
     def _insert(self, model: Any) -> Any:
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        return dialect.insert(model)
+        return (postgresql if self._is_postgresql() else sqlite).insert(model)
 
     def _server_row(self, *, for_update: bool = False) -> SyncServer:
         statement = select(SyncServer).where(SyncServer.id == SERVER_ROW_ID)
@@ -167,18 +169,26 @@ class SqlChangeStore:
                     for name in ("fields", "version", "is_deleted", "deleted_hlc")
                 },
             ),
-            [
-                {
-                    "record_type": state.record_type,
-                    "record_id": state.record_id,
-                    "fields": {name: field_to_json(f) for name, f in state.fields.items()},
-                    "version": state.version,
-                    "is_deleted": state.deleted,
-                    "deleted_hlc": state.deleted_hlc.encode() if state.deleted_hlc else None,
-                }
-                for state in states
-            ],
+            [_state_row(state) for state in _in_key_order(states)],
         )
+
+    def insert_new_states(self, states: Collection[RecordState]) -> int:
+        """Insert the states of records that have none yet; return how many were inserted.
+
+        A record another transaction created meanwhile is left alone (and not counted), so
+        a caller that decided on "no state yet" learns that it decided on stale facts.
+        """
+        if not states:
+            return 0
+        statement = (
+            self._insert(SyncRecord)
+            .on_conflict_do_nothing(index_elements=["record_type", "record_id"])
+            .returning(SyncRecord.record_id)
+        )
+        rows = self.session.execute(
+            statement, [_state_row(state) for state in _in_key_order(states)]
+        )
+        return len(rows.all())
 
     def find_receipts(self, change_ids: Collection[str]) -> dict[str, Receipt]:
         """Return the first decisions about many change ids (those decided before)."""
@@ -191,12 +201,18 @@ class SqlChangeStore:
         )
         return {row.change_id: Receipt(row.change_id, row.outcome, row.reason_code) for row in rows}
 
-    def remember_changes(self, receipts: Collection[Receipt]) -> None:
-        """remember_change for many change ids in one statement; first decisions are kept."""
+    def remember_changes(self, receipts: Collection[Receipt]) -> int:
+        """remember_change for many change ids in one statement; return how many were new.
+
+        First decisions are kept: a change id decided meanwhile by another transaction is
+        not overwritten and not counted.
+        """
         if not receipts:
-            return
-        self.session.execute(
-            self._insert(SyncReceipt).on_conflict_do_nothing(index_elements=["change_id"]),
+            return 0
+        rows = self.session.execute(
+            self._insert(SyncReceipt)
+            .on_conflict_do_nothing(index_elements=["change_id"])
+            .returning(SyncReceipt.change_id),
             [
                 {
                     "change_id": receipt.change_id,
@@ -205,9 +221,10 @@ class SqlChangeStore:
                     "user_id": self.author.user_id,
                     "device_id": self.author.device_id,
                 }
-                for receipt in receipts
+                for receipt in sorted(receipts, key=lambda receipt: receipt.change_id)
             ],
         )
+        return len(rows.all())
 
     def has_change(self, change_id: str) -> bool:
         """Return True if this change id has been decided before."""
@@ -297,16 +314,22 @@ class SqlChangeStore:
         )
         return int(seq)
 
-    def append_many_to_feed(self, entries: Sequence[tuple[str, str, str, int]]) -> None:
+    def append_many_to_feed(
+        self, entries: Sequence[tuple[str, str, str, int]], *, lock_wait_ms: int | None = None
+    ) -> None:
         """Move many records (site_id, record_type, record_id, version) to the feed's head.
 
         One counter update takes as many seqs as there are entries (its row lock is held to
         commit, as in append_to_feed); the entries get them in the order given, one record
-        once (the caller passes each record's last change only).
+        once (the caller passes each record's last change only). With lock_wait_ms, waiting
+        longer than that for the counter raises (PostgreSQL's lock_not_available) instead.
         """
         if not entries:
             return
         self._server_row()
+        if lock_wait_ms is not None and self._is_postgresql():
+            # SET LOCAL lasts to the end of the transaction: only the feed rows follow.
+            self.session.execute(text(f"SET LOCAL lock_timeout = {int(lock_wait_ms)}"))
         last = self.session.execute(
             update(SyncServer)
             .where(SyncServer.id == SERVER_ROW_ID)
@@ -332,18 +355,25 @@ class SqlChangeStore:
             ],
         )
 
-    def record_versions(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """Return the stored version of each of these records that has a state."""
+    def record_versions(
+        self, keys: Collection[tuple[str, str]], *, lock: bool = False
+    ) -> dict[tuple[str, str], int]:
+        """Return the stored version of each of these records that has a state.
+
+        With lock, their rows stay locked until commit, so the versions cannot move; rows
+        are locked in key order, the order every batch uses, so two batches never deadlock.
+        """
         versions: dict[tuple[str, str], int] = {}
         by_type: dict[str, list[str]] = {}
-        for record_type, record_id in keys:
+        for record_type, record_id in sorted(keys):
             by_type.setdefault(record_type, []).append(record_id)
         for record_type, record_ids in by_type.items():
-            rows = self.session.execute(
-                select(SyncRecord.record_id, SyncRecord.version).where(
-                    SyncRecord.record_type == record_type, SyncRecord.record_id.in_(record_ids)
-                )
+            statement = select(SyncRecord.record_id, SyncRecord.version).where(
+                SyncRecord.record_type == record_type, SyncRecord.record_id.in_(record_ids)
             )
+            if lock:
+                statement = statement.order_by(SyncRecord.record_id).with_for_update()
+            rows = self.session.execute(statement)
             for record_id, version in rows:
                 versions[(record_type, record_id)] = version
         return versions
@@ -376,6 +406,22 @@ class SqlChangeStore:
             for row in rows:
                 states[(row.record_type, row.record_id)] = state_from_row(row)
         return states
+
+
+def _state_row(state: RecordState) -> dict[str, Any]:
+    return {
+        "record_type": state.record_type,
+        "record_id": state.record_id,
+        "fields": {name: field_to_json(field) for name, field in state.fields.items()},
+        "version": state.version,
+        "is_deleted": state.deleted,
+        "deleted_hlc": state.deleted_hlc.encode() if state.deleted_hlc else None,
+    }
+
+
+def _in_key_order(states: Collection[RecordState]) -> list[RecordState]:
+    # Every batch writes rows in the same order, so two never wait on each other in a cycle.
+    return sorted(states, key=lambda state: (state.record_type, state.record_id))
 
 
 def conflict_site_id(conflict: Conflict, state: RecordState | None) -> str:
