@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from server import json_codec
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("ROUNDBOOK_INSTANCE_DIR", PROJECT_DIR / "instance"))
 
@@ -41,7 +43,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'roundbook.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {
+        "pool_pre_ping": True,
+        "json_serializer": json_codec.dumps,
+        "json_deserializer": json_codec.loads,
+    }
     # Empty means "no Redis": jobs then run inline in the web process.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RQ_QUEUE_NAME = os.environ.get("RQ_QUEUE_NAME", "roundbook")

@@ -8,11 +8,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from server.auth.access import Permission, Principal, require_permission, visible_select
+from server.db_copy import insert_rows
 from server.errors import ApiError, field_error, not_found
 from server.extensions import db
 from server.inspections.models import Inspection
@@ -100,7 +101,7 @@ def expect_photos_in_bulk(
     ]
     if not links:
         return
-    db.session.execute(insert(PhotoInspectionLink), links)
+    insert_rows(PhotoInspectionLink.__table__, links)
     _flag_exact_reuse_in_bulk({link["photo_id"] for link in links})
 
 

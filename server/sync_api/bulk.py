@@ -25,6 +25,7 @@ from server.assets.models import Asset
 from server.audit.models import AuditEntry
 from server.audit.trail import to_json_value
 from server.checklists.models import ChecklistTemplateVersion
+from server.db_copy import insert_rows
 from server.errors import ApiError
 from server.extensions import db
 from server.findings.models import Finding
@@ -48,8 +49,8 @@ from server.sync_api.services import (
     conflict_payload,
     parse_change,
     readable_payload,
-    record_payload,
     require_change_permission,
+    result_payload,
 )
 from server.sync_api.store import conflict_site_id
 from sync.changes import Change, Conflict, RecordState
@@ -349,7 +350,7 @@ class _Plan:
             self.conflicts.append(conflict)
             key = (conflict.record_type, conflict.record_id)
             self.conflict_sites.append(conflict_site_id(conflict, self.states.get(key)))
-        result.record = record_payload(new_state) if new_state is not None else None
+        result.record = result_payload(new_state) if new_state is not None else None
         return result
 
     def _materialize(self, before: RecordState | None, after: RecordState) -> None:
@@ -398,17 +399,17 @@ class _Plan:
             raise StaleBatch("a finding, asset or location changed since the batch was decided")
         if self.inspections:
             rows = sorted(self.inspections, key=lambda row: row["id"])
-            db.session.execute(Inspection.__table__.insert(), rows)
-            db.session.execute(AuditEntry.__table__.insert(), self._inspection_audit())
+            insert_rows(Inspection.__table__, rows)
+            insert_rows(AuditEntry.__table__, self._inspection_audit())
         self.domain.write()
         db.session.flush()
         for site_id, expected_photos in self.photos.items():
             expect_photos_in_bulk(site_id, expected_photos)
-        if store.insert_new_states(new_states) != len(new_states):
-            raise StaleBatch("another batch created one of these records meanwhile")
+        # Both raise IntegrityError when another batch created one of these records, or
+        # decided one of these changes, since this batch was decided.
+        store.insert_new_states(new_states)
         store.save_states(changed_states)
-        if store.remember_changes(self.new_receipts) != len(self.new_receipts):
-            raise StaleBatch("another batch decided one of these changes meanwhile")
+        store.insert_receipts(self.new_receipts)
         store.save_conflicts(self.conflicts, self.conflict_sites)
         store.append_many_to_feed(
             [(site, key[0], key[1], version) for key, (site, version) in self.feed.items()],

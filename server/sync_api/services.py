@@ -87,7 +87,9 @@ def now_ms() -> int:
     return datetime_to_ms(utc_now())
 
 
-def record_payload(state: RecordState, site_id: str | None = None) -> dict[str, Any]:
+def record_payload(
+    state: RecordState, site_id: str | None = None, *, with_fields: bool = True
+) -> dict[str, Any]:
     """A record as the client stores it; a tombstone's values stay hidden."""
     newest = max((field.hlc for field in state.fields.values()), default=None)
     payload: dict[str, Any] = {
@@ -102,10 +104,23 @@ def record_payload(state: RecordState, site_id: str | None = None) -> dict[str, 
     if state.deleted:
         payload["deleted_hlc"] = state.deleted_hlc.encode() if state.deleted_hlc else None
         return payload
+    if not with_fields:
+        return payload
     payload["fields"] = state.values()
     if state.record_type == "finding" and "status" in state.fields:
         payload["fields"]["reopen_count"] = state.fields["status"].rank
     return payload
+
+
+def result_payload(state: RecordState) -> dict[str, Any]:
+    """The record a push result carries, with its site.
+
+    An inspection comes without its fields: it is a fact that never changes, so they are what
+    the phone sent, and echoing them would double the bytes of a push's answer.
+    """
+    site = state.fields.get("site_id")
+    site_id = str(site.value) if site is not None else None
+    return record_payload(state, site_id, with_fields=state.record_type != "inspection")
 
 
 def conflict_payload(conflict: Conflict) -> dict[str, Any]:
@@ -292,7 +307,7 @@ def _apply(context: PushContext, change: Change, state: RecordState | None) -> C
         change.change_id, Receipt(change.change_id, resolution.outcome, resolution.reason_code)
     )
     store.save_conflicts(resolution.conflicts)
-    result.record = record_payload(new_state) if new_state is not None else None
+    result.record = result_payload(new_state) if new_state is not None else None
     return result
 
 
@@ -304,7 +319,7 @@ def readable_payload(context: PushContext, state: RecordState | None) -> dict[st
         site_id = uuid.UUID(str(state.fields["site_id"].value))
     except ValueError:
         return None
-    return record_payload(state) if context.principal.can(site_id, Permission.READ) else None
+    return result_payload(state) if context.principal.can(site_id, Permission.READ) else None
 
 
 def attach_missing_photos(results: list[ChangeResult], changes: list[Mapping[str, Any]]) -> None:
@@ -316,9 +331,7 @@ def attach_missing_photos(results: list[ChangeResult], changes: list[Mapping[str
         record = result.record
         if raw["record_type"] != "inspection" or record is None or record.get("deleted"):
             continue
-        by_site.setdefault(uuid.UUID(record["fields"]["site_id"]), []).append(
-            uuid.UUID(raw["record_id"])
-        )
+        by_site.setdefault(uuid.UUID(record["site_id"]), []).append(uuid.UUID(raw["record_id"]))
     missing: dict[uuid.UUID, list[str]] = {}
     for site_id, inspection_ids in by_site.items():
         missing.update(missing_photo_sha256s(site_id, inspection_ids))

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server.db_copy import insert_rows
 from server.sync_api.models import (
     SERVER_ROW_ID,
     SyncConflict,
@@ -160,7 +161,7 @@ class SqlChangeStore:
         """Insert or replace many records' states in one statement (one state per record)."""
         if not states:
             return
-        statement = self._insert(SyncRecord)
+        statement = self._insert(SyncRecord.__table__)
         self.session.execute(
             statement.on_conflict_do_update(
                 index_elements=["record_type", "record_id"],
@@ -172,23 +173,18 @@ class SqlChangeStore:
             [_state_row(state) for state in _in_key_order(states)],
         )
 
-    def insert_new_states(self, states: Collection[RecordState]) -> int:
-        """Insert the states of records that have none yet; return how many were inserted.
+    def insert_new_states(self, states: Collection[RecordState]) -> None:
+        """Insert the states of records that have none yet.
 
-        A record another transaction created meanwhile is left alone (and not counted), so
-        a caller that decided on "no state yet" learns that it decided on stale facts.
+        Raises IntegrityError if one has a state after all (another transaction created it
+        meanwhile): the caller decided on stale facts and must decide again.
         """
-        if not states:
-            return 0
-        statement = (
-            self._insert(SyncRecord)
-            .on_conflict_do_nothing(index_elements=["record_type", "record_id"])
-            .returning(SyncRecord.record_id)
-        )
-        rows = self.session.execute(
-            statement, [_state_row(state) for state in _in_key_order(states)]
-        )
-        return len(rows.all())
+        if states:
+            insert_rows(
+                SyncRecord.__table__,
+                [_state_row(state) for state in _in_key_order(states)],
+                self.session,
+            )
 
     def find_receipts(self, change_ids: Collection[str]) -> dict[str, Receipt]:
         """Return the first decisions about many change ids (those decided before)."""
@@ -201,30 +197,26 @@ class SqlChangeStore:
         )
         return {row.change_id: Receipt(row.change_id, row.outcome, row.reason_code) for row in rows}
 
-    def remember_changes(self, receipts: Collection[Receipt]) -> int:
-        """remember_change for many change ids in one statement; return how many were new.
+    def insert_receipts(self, receipts: Collection[Receipt]) -> None:
+        """Remember decisions about change ids never decided before.
 
-        First decisions are kept: a change id decided meanwhile by another transaction is
-        not overwritten and not counted.
+        Raises IntegrityError if one was decided meanwhile by another transaction: the
+        caller's answer may differ from that first decision, so it must decide again.
         """
-        if not receipts:
-            return 0
-        rows = self.session.execute(
-            self._insert(SyncReceipt)
-            .on_conflict_do_nothing(index_elements=["change_id"])
-            .returning(SyncReceipt.change_id),
-            [
-                {
-                    "change_id": receipt.change_id,
-                    "outcome": receipt.outcome,
-                    "reason_code": receipt.reason_code,
-                    "user_id": self.author.user_id,
-                    "device_id": self.author.device_id,
-                }
-                for receipt in sorted(receipts, key=lambda receipt: receipt.change_id)
-            ],
-        )
-        return len(rows.all())
+        if receipts:
+            insert_rows(SyncReceipt.__table__, self._receipt_rows(receipts), self.session)
+
+    def _receipt_rows(self, receipts: Collection[Receipt]) -> list[dict[str, Any]]:
+        return [
+            {
+                "change_id": receipt.change_id,
+                "outcome": receipt.outcome,
+                "reason_code": receipt.reason_code,
+                "user_id": self.author.user_id,
+                "device_id": self.author.device_id,
+            }
+            for receipt in sorted(receipts, key=lambda receipt: receipt.change_id)
+        ]
 
     def has_change(self, change_id: str) -> bool:
         """Return True if this change id has been decided before."""
@@ -337,7 +329,7 @@ class SqlChangeStore:
             .returning(SyncServer.last_seq)
         ).scalar_one()
         first = int(last) - len(entries) + 1
-        statement = self._insert(SyncFeedEntry)
+        statement = self._insert(SyncFeedEntry.__table__)
         self.session.execute(
             statement.on_conflict_do_update(
                 index_elements=["record_type", "record_id"],
