@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from server.auth.access import Permission, Principal, require_permission, visible_select
@@ -64,68 +63,82 @@ def expect_photos(site_id: uuid.UUID, inspection_id: uuid.UUID, sha256s: Iterabl
         flag_exact_reuse(photo)
 
 
-def expect_photos_in_bulk(
+def expect_photos_of_new_inspections(
     site_id: uuid.UUID, expected: Mapping[uuid.UUID, Collection[str]]
-) -> None:
-    """expect_photos for many inspections of one site, in a handful of statements.
+) -> dict[uuid.UUID, list[str]]:
+    """expect_photos for inspections created in this transaction, in a handful of statements.
 
-    `expected` maps inspection ids to their photos' hashes, already normalized (lower-case
-    SHA-256). Race-safe like ensure_photo: a photo inserted meanwhile is used, not doubled.
+    `expected` maps inspection ids (new, so without photo links yet) to their photos'
+    hashes, already normalized (lower-case SHA-256). Returns, per inspection, the photos not
+    received yet (sorted; only non-empty). A photo another transaction inserted meanwhile
+    makes this raise IntegrityError: the caller decides its batch again and then finds it.
     """
-    wanted = {inspection_id: set(shas) for inspection_id, shas in expected.items() if shas}
-    all_shas = set().union(*wanted.values()) if wanted else set()
+    wanted = {inspection_id: sorted(set(shas)) for inspection_id, shas in expected.items() if shas}
+    all_shas = sorted(set().union(*wanted.values())) if wanted else []
     if not all_shas:
-        return
-    db.session.execute(
-        _insert(Photo).on_conflict_do_nothing(index_elements=["site_id", "sha256"]),
+        return {}
+    rows = db.session.execute(
+        select(Photo.sha256, Photo.id, Photo.status).where(
+            Photo.site_id == site_id, Photo.sha256.in_(all_shas)
+        )
+    )
+    known = {sha: (photo_id, status) for sha, photo_id, status in rows}
+    earlier_photo_ids = [photo_id for photo_id, _ in known.values()]
+    new_photos = [
+        {"id": uuid.uuid4(), "site_id": site_id, "sha256": sha, "status": PhotoStatus.EXPECTED}
+        for sha in all_shas
+        if sha not in known
+    ]
+    insert_rows(Photo.__table__, new_photos)
+    known.update({row["sha256"]: (row["id"], PhotoStatus.EXPECTED) for row in new_photos})
+    insert_rows(
+        PhotoInspectionLink.__table__,
         [
-            {"id": uuid.uuid4(), "site_id": site_id, "sha256": sha, "status": PhotoStatus.EXPECTED}
-            for sha in sorted(all_shas)
+            {
+                "id": uuid.uuid4(),
+                "site_id": site_id,
+                "inspection_id": inspection_id,
+                "photo_id": known[sha][0],
+            }
+            for inspection_id, shas in wanted.items()
+            for sha in shas
         ],
     )
-    rows = db.session.execute(
-        select(Photo.sha256, Photo.id).where(Photo.site_id == site_id, Photo.sha256.in_(all_shas))
+    uses = Counter(sha for shas in wanted.values() for sha in shas)
+    _flag_exact_reuse_in_bulk(
+        {known[sha][0] for sha, count in uses.items() if count > 1}, earlier_photo_ids
     )
-    photo_ids = {sha: photo_id for sha, photo_id in rows}
-    rows = db.session.execute(
-        select(PhotoInspectionLink.inspection_id, PhotoInspectionLink.photo_id).where(
-            PhotoInspectionLink.inspection_id.in_(list(wanted))
-        )
-    )
-    linked = {(inspection_id, photo_id) for inspection_id, photo_id in rows}
-    links = [
-        {"id": uuid.uuid4(), "site_id": site_id, "inspection_id": inspection_id, "photo_id": pid}
+    missing = {
+        inspection_id: [sha for sha in shas if known[sha][1] is PhotoStatus.EXPECTED]
         for inspection_id, shas in wanted.items()
-        for pid in (photo_ids[sha] for sha in sorted(shas))
-        if (inspection_id, pid) not in linked
-    ]
-    if not links:
-        return
-    insert_rows(PhotoInspectionLink.__table__, links)
-    _flag_exact_reuse_in_bulk({link["photo_id"] for link in links})
+    }
+    return {inspection_id: shas for inspection_id, shas in missing.items() if shas}
 
 
-def _flag_exact_reuse_in_bulk(photo_ids: Collection[uuid.UUID]) -> None:
-    """flag_exact_reuse for many photos: those now attached to more than one inspection."""
-    reused = list(
-        db.session.scalars(
-            select(PhotoInspectionLink.photo_id)
-            .where(PhotoInspectionLink.photo_id.in_(list(photo_ids)))
-            .group_by(PhotoInspectionLink.photo_id)
-            .having(func.count() > 1)
+def _flag_exact_reuse_in_bulk(
+    reused_in_batch: set[uuid.UUID], earlier_photo_ids: Collection[uuid.UUID]
+) -> None:
+    """flag_exact_reuse for many photos: those now attached to more than one inspection.
+
+    That is a photo used twice in this batch, or one that existed before it and is now
+    attached more than once (only those need a look at their links).
+    """
+    reused = set(reused_in_batch)
+    if earlier_photo_ids:
+        reused.update(
+            db.session.scalars(
+                select(PhotoInspectionLink.photo_id)
+                .where(PhotoInspectionLink.photo_id.in_(list(earlier_photo_ids)))
+                .group_by(PhotoInspectionLink.photo_id)
+                .having(func.count() > 1)
+            )
         )
-    )
     if reused:
         db.session.execute(
             update(Photo)
-            .where(Photo.id.in_(reused))
+            .where(Photo.id.in_(sorted(reused)))
             .values(is_suspected_reuse=True, reused_of_photo_id=None, reuse_distance=0)
         )
-
-
-def _insert(model: Any) -> Any:
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
 
 
 def _photos_by_sha(site_id: uuid.UUID, sha256s: Collection[str]) -> list[Photo]:

@@ -31,7 +31,7 @@ from server.extensions import db
 from server.findings.models import Finding
 from server.inspections.models import Inspection, Schedule
 from server.inspections.services import InspectionRefused, inspection_row, photo_sha256s_of
-from server.photos.services import expect_photos_in_bulk, normalize_sha256
+from server.photos.services import expect_photos_of_new_inspections, normalize_sha256
 from server.sites.models import Department, Location, Site
 from server.sync_api.materialize import (
     DOMAIN_MODELS,
@@ -96,6 +96,7 @@ def push_in_bulk(
             plan = _Plan(context, changes)
             if plan.has_writes():
                 plan.write()
+                plan.answer_missing_photos(changes)
             return plan.results
         except Unplannable:
             db.session.rollback()
@@ -287,6 +288,7 @@ class _Plan:
         self.conflict_sites: list[str] = []
         self.inspections: list[dict[str, Any]] = []
         self.photos: dict[uuid.UUID, dict[uuid.UUID, list[str]]] = {}
+        self.missing_photos: dict[str, list[str]] = {}
         self.results = self._decide_all(changes)
 
     def _decide_all(self, changes: list[Mapping[str, Any]]) -> list[ChangeResult]:
@@ -404,7 +406,8 @@ class _Plan:
         self.domain.write()
         db.session.flush()
         for site_id, expected_photos in self.photos.items():
-            expect_photos_in_bulk(site_id, expected_photos)
+            missing = expect_photos_of_new_inspections(site_id, expected_photos)
+            self.missing_photos.update({str(key): shas for key, shas in missing.items()})
         # Both raise IntegrityError when another batch created one of these records, or
         # decided one of these changes, since this batch was decided.
         store.insert_new_states(new_states)
@@ -413,8 +416,20 @@ class _Plan:
         store.save_conflicts(self.conflicts, self.conflict_sites)
         store.append_many_to_feed(
             [(site, key[0], key[1], version) for key, (site, version) in self.feed.items()],
+            new_records=[(state.record_type, state.record_id) for state in new_states],
             lock_wait_ms=FEED_LOCK_WAIT_MS,
         )
+
+    def answer_missing_photos(self, changes: list[Mapping[str, Any]]) -> None:
+        """Tell the phone which photos of the inspections this batch created are missing.
+
+        Known from the write itself; services.attach_missing_photos asks the database only
+        for the other inspections (re-sent ones).
+        """
+        created = {str(row["id"]) for row in self.inspections}
+        for result, raw in zip(self.results, changes, strict=True):
+            if raw["record_id"] in created and result.record is not None:
+                result.missing_photo_sha256s = self.missing_photos.get(raw["record_id"], [])
 
     def _inspection_audit(self) -> list[dict[str, Any]]:
         # What the audit trail's flush hook writes for an inspection added to the session.

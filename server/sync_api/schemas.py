@@ -19,7 +19,9 @@ class SyncChangeSchema(ma.Schema):
     record_type = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
     record_id = ma.fields.String(required=True, validate=_ID)
     op = ma.fields.String(required=True, validate=validate.Length(min=1, max=16))
-    fields = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    # No keys=String(): JSON object keys are strings already, and checking each one was a
+    # third of the time marshmallow spent on a push.
+    fields = ma.fields.Dict(load_default=dict)
     hlc = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
     base_version = ma.fields.Integer(load_default=None, allow_none=True)
     observed_at = ma.fields.Integer(load_default=None, allow_none=True)
@@ -152,7 +154,9 @@ class ExportedChangeSchema(ma.Schema):
     record_type = ma.fields.String(required=True, validate=validate.Length(min=1, max=32))
     record_id = ma.fields.String(required=True, validate=_ID)
     op = ma.fields.String(required=True, validate=validate.Length(min=1, max=16))
-    fields = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    # No keys=String(): JSON object keys are strings already, and checking each one was a
+    # third of the time marshmallow spent on a push.
+    fields = ma.fields.Dict(load_default=dict)
     hlc = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
     observed_at = ma.fields.Integer(load_default=None, allow_none=True)
 

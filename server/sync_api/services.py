@@ -331,12 +331,18 @@ def attach_missing_photos(results: list[ChangeResult], changes: list[Mapping[str
         record = result.record
         if raw["record_type"] != "inspection" or record is None or record.get("deleted"):
             continue
+        if result.missing_photo_sha256s is not None:
+            continue  # answered by the bulk path, which created the inspection
         by_site.setdefault(uuid.UUID(record["site_id"]), []).append(uuid.UUID(raw["record_id"]))
     missing: dict[uuid.UUID, list[str]] = {}
     for site_id, inspection_ids in by_site.items():
         missing.update(missing_photo_sha256s(site_id, inspection_ids))
     for result, raw in zip(results, changes, strict=True):
-        if raw["record_type"] == "inspection" and result.record is not None:
+        if (
+            raw["record_type"] == "inspection"
+            and result.record is not None
+            and result.missing_photo_sha256s is None
+        ):
             result.missing_photo_sha256s = missing.get(uuid.UUID(raw["record_id"]), [])
 
 

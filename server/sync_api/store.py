@@ -307,13 +307,18 @@ class SqlChangeStore:
         return int(seq)
 
     def append_many_to_feed(
-        self, entries: Sequence[tuple[str, str, str, int]], *, lock_wait_ms: int | None = None
+        self,
+        entries: Sequence[tuple[str, str, str, int]],
+        *,
+        new_records: Collection[tuple[str, str]] = (),
+        lock_wait_ms: int | None = None,
     ) -> None:
         """Move many records (site_id, record_type, record_id, version) to the feed's head.
 
         One counter update takes as many seqs as there are entries (its row lock is held to
         commit, as in append_to_feed); the entries get them in the order given, one record
-        once (the caller passes each record's last change only). With lock_wait_ms, waiting
+        once (the caller passes each record's last change only). Records in new_records,
+        never in the feed before, are inserted in one COPY. With lock_wait_ms, waiting
         longer than that for the counter raises (PostgreSQL's lock_not_available) instead.
         """
         if not entries:
@@ -329,23 +334,32 @@ class SqlChangeStore:
             .returning(SyncServer.last_seq)
         ).scalar_one()
         first = int(last) - len(entries) + 1
-        statement = self._insert(SyncFeedEntry.__table__)
-        self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["record_type", "record_id"],
-                set_={name: statement.excluded[name] for name in ("seq", "site_id", "version")},
-            ),
-            [
-                {
-                    "seq": first + offset,
-                    "site_id": site_id,
-                    "record_type": record_type,
-                    "record_id": record_id,
-                    "version": version,
-                }
-                for offset, (site_id, record_type, record_id, version) in enumerate(entries)
-            ],
+        rows = [
+            {
+                "seq": first + offset,
+                "site_id": site_id,
+                "record_type": record_type,
+                "record_id": record_id,
+                "version": version,
+            }
+            for offset, (site_id, record_type, record_id, version) in enumerate(entries)
+        ]
+        new = set(new_records)
+        insert_rows(
+            SyncFeedEntry.__table__,
+            [row for row in rows if (row["record_type"], row["record_id"]) in new],
+            self.session,
         )
+        moved = [row for row in rows if (row["record_type"], row["record_id"]) not in new]
+        if moved:
+            statement = self._insert(SyncFeedEntry.__table__)
+            self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["record_type", "record_id"],
+                    set_={name: statement.excluded[name] for name in ("seq", "site_id", "version")},
+                ),
+                moved,
+            )
 
     def record_versions(
         self, keys: Collection[tuple[str, str]], *, lock: bool = False

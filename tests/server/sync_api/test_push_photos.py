@@ -1,0 +1,94 @@
+"""Photos named by pushed inspections: expected, answered as missing, flagged when reused."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from server.extensions import db
+from server.photos.models import Photo
+from tests.factories import bearer_headers, make_location, make_site, make_user
+from tests.server.inspections.factories import make_template
+from tests.server.photos.factories import make_jpeg, put_photo, sha256_of
+from tests.server.sync_api.factories import BASE_MS, Phone, inspection_fields, statuses
+
+
+def _setup(client: FlaskClient):
+    site = make_site()
+    location = make_location(site)
+    version_id = make_template(site).versions[0].id
+    user = make_user(site)
+    return site, location, version_id, user, Phone(client, user)
+
+
+def _photo(site_id: uuid.UUID, sha: str) -> Photo:
+    photo = db.session.scalar(select(Photo).where(Photo.site_id == site_id, Photo.sha256 == sha))
+    assert photo is not None
+    return photo
+
+
+def test_push_answers_each_new_inspection_with_the_photos_not_received_yet(
+    client: FlaskClient,
+) -> None:
+    site, location, version_id, user, phone = _setup(client)
+    received = make_jpeg(1)
+    put_photo(client, site, received, bearer_headers(user))
+    pending = "b" * 64
+    changes = [
+        phone.change(
+            "submit",
+            "inspection",
+            str(uuid.uuid4()),
+            inspection_fields(
+                location, version_id, BASE_MS + n, photo_sha256s=[sha256_of(received), pending]
+            ),
+        )
+        for n in range(3)
+    ]
+
+    results = phone.push(changes).get_json()["results"]
+
+    assert [result["missing_photo_sha256s"] for result in results] == [[pending]] * 3
+
+
+def test_photo_is_flagged_as_reused_when_two_inspections_of_one_batch_name_it(
+    client: FlaskClient,
+) -> None:
+    site, location, version_id, _, phone = _setup(client)
+    sha = "c" * 64
+    changes = [
+        phone.change(
+            "submit",
+            "inspection",
+            str(uuid.uuid4()),
+            inspection_fields(location, version_id, BASE_MS + n, photo_sha256s=[sha]),
+        )
+        for n in range(2)
+    ]
+
+    response = phone.push(changes)
+
+    assert statuses(response) == [("applied", None)] * 2
+    assert _photo(site.id, sha).is_suspected_reuse is True
+
+
+def test_photo_is_flagged_as_reused_when_a_later_batch_names_it_again(
+    client: FlaskClient,
+) -> None:
+    site, location, version_id, _, phone = _setup(client)
+    sha, other = "d" * 64, "e" * 64
+
+    def submit(finished_at: int, shas: list[str]) -> dict:
+        fields = inspection_fields(location, version_id, finished_at, photo_sha256s=shas)
+        return phone.change("submit", "inspection", str(uuid.uuid4()), fields)
+
+    phone.push([submit(BASE_MS, [sha])])
+    assert _photo(site.id, sha).is_suspected_reuse is False
+
+    phone.push([submit(BASE_MS + 1, [sha]), submit(BASE_MS + 2, [other])])
+
+    db.session.expire_all()
+    assert _photo(site.id, sha).is_suspected_reuse is True
+    assert _photo(site.id, other).is_suspected_reuse is False
