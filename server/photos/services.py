@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from server.auth.access import Permission, Principal, require_permission, visible_select
-from server.db_copy import insert_rows
+from server.db_copy import in_values, insert_rows
 from server.errors import ApiError, field_error, not_found
 from server.extensions import db
 from server.inspections.models import Inspection
@@ -79,7 +79,7 @@ def expect_photos_of_new_inspections(
         return {}
     rows = db.session.execute(
         select(Photo.sha256, Photo.id, Photo.status).where(
-            Photo.site_id == site_id, Photo.sha256.in_(all_shas)
+            Photo.site_id == site_id, in_values(Photo.sha256, all_shas)
         )
     )
     known = {sha: (photo_id, status) for sha, photo_id, status in rows}
@@ -128,7 +128,7 @@ def _flag_exact_reuse_in_bulk(
         reused.update(
             db.session.scalars(
                 select(PhotoInspectionLink.photo_id)
-                .where(PhotoInspectionLink.photo_id.in_(list(earlier_photo_ids)))
+                .where(in_values(PhotoInspectionLink.photo_id, earlier_photo_ids))
                 .group_by(PhotoInspectionLink.photo_id)
                 .having(func.count() > 1)
             )
@@ -175,7 +175,7 @@ def missing_photo_sha256s(
     links = db.session.execute(
         select(PhotoInspectionLink.inspection_id, PhotoInspectionLink.photo_id).where(
             PhotoInspectionLink.site_id == site_id,
-            PhotoInspectionLink.inspection_id.in_(list(inspection_ids)),
+            in_values(PhotoInspectionLink.inspection_id, inspection_ids),
         )
     ).all()
     if not links:
@@ -183,7 +183,7 @@ def missing_photo_sha256s(
     expected = dict(
         db.session.execute(
             select(Photo.id, Photo.sha256).where(
-                Photo.id.in_({photo_id for _, photo_id in links}),
+                in_values(Photo.id, {photo_id for _, photo_id in links}),
                 Photo.status == PhotoStatus.EXPECTED,
             )
         ).all()

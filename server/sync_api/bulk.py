@@ -25,7 +25,7 @@ from server.assets.models import Asset
 from server.audit.models import AuditEntry
 from server.audit.trail import to_json_value
 from server.checklists.models import ChecklistTemplateVersion
-from server.db_copy import insert_rows
+from server.db_copy import in_values, insert_rows
 from server.errors import ApiError
 from server.extensions import db
 from server.findings.models import Finding
@@ -132,7 +132,9 @@ class BatchReferences:
         if not wanted:
             return
         known.update(dict.fromkeys(wanted))
-        rows = db.session.execute(select(model.id, model.site_id).where(model.id.in_(wanted)))
+        rows = db.session.execute(
+            select(model.id, model.site_id).where(in_values(model.id, wanted))
+        )
         known.update({record_id: site_id for record_id, site_id in rows})
 
     def load_versions(self, wanted: set[uuid.UUID]) -> None:

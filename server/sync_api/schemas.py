@@ -94,7 +94,9 @@ class PullPageSchema(ma.Schema):
     """One page of the change feed."""
 
     server_epoch = ma.fields.String()
-    changes = ma.fields.List(ma.fields.Dict())
+    # Raw, documented as an array of records: the records are plain JSON already, and
+    # copying 1,000 of them field by field was a fifth of a pull page's time.
+    changes = ma.fields.Raw(metadata={"type": "array", "items": {"type": "object"}})
     next_cursor = ma.fields.String()
     has_more = ma.fields.Boolean()
     drop_site_ids = ma.fields.List(ma.fields.String())

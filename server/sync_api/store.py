@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.db_copy import insert_rows
+from server.db_copy import in_values, insert_rows
 from server.sync_api.models import (
     SERVER_ROW_ID,
     SyncConflict,
@@ -192,7 +192,7 @@ class SqlChangeStore:
             return {}
         rows = self.session.execute(
             select(SyncReceipt.change_id, SyncReceipt.outcome, SyncReceipt.reason_code).where(
-                SyncReceipt.change_id.in_(list(change_ids))
+                in_values(SyncReceipt.change_id, change_ids, self.session)
             )
         )
         return {row.change_id: Receipt(row.change_id, row.outcome, row.reason_code) for row in rows}
@@ -375,7 +375,8 @@ class SqlChangeStore:
             by_type.setdefault(record_type, []).append(record_id)
         for record_type, record_ids in by_type.items():
             statement = select(SyncRecord.record_id, SyncRecord.version).where(
-                SyncRecord.record_type == record_type, SyncRecord.record_id.in_(record_ids)
+                SyncRecord.record_type == record_type,
+                in_values(SyncRecord.record_id, record_ids, self.session),
             )
             if lock:
                 statement = statement.order_by(SyncRecord.record_id).with_for_update()
@@ -398,20 +399,25 @@ class SqlChangeStore:
         ]
 
     def get_states(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], RecordState]:
-        """Return many records' states at once (for a pull page)."""
-        states: dict[tuple[str, str], RecordState] = {}
+        """Return many records' states at once."""
+        return {key: state_from_row(row) for key, row in self.get_state_rows(keys).items()}
+
+    def get_state_rows(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+        """Return many records' stored rows at once, undecoded (a pull page reads them as is)."""
+        rows_by_key: dict[tuple[str, str], Any] = {}
         by_type: dict[str, list[str]] = {}
         for record_type, record_id in keys:
             by_type.setdefault(record_type, []).append(record_id)
         for record_type, record_ids in by_type.items():
             rows = self.session.execute(
                 select(SyncRecord.__table__).where(
-                    SyncRecord.record_type == record_type, SyncRecord.record_id.in_(record_ids)
+                    SyncRecord.record_type == record_type,
+                    in_values(SyncRecord.record_id, record_ids, self.session),
                 )
             )
             for row in rows:
-                states[(row.record_type, row.record_id)] = state_from_row(row)
-        return states
+                rows_by_key[(row.record_type, row.record_id)] = row
+        return rows_by_key
 
 
 def _state_row(state: RecordState) -> dict[str, Any]:
