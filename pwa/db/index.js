@@ -32,7 +32,9 @@ const UPGRADES = [
   },
   (db) => {
     // Ops the server acknowledged, with the epoch of that acknowledgement: after a server restore
-    // (409 epoch_mismatch) they are pushed again (docs/sync-protocol.md, "Epoch mismatch").
+    // (409 epoch_mismatch) they are pushed again (docs/sync-protocol.md, "Epoch mismatch"). Each
+    // carries acked_server_ms (the server's clock at the push); outbox/prune-acked.js forgets them
+    // after 30 days of server time, always keeping the latest.
     db.createObjectStore('acked', { keyPath: 'seq' }).createIndex('acked_epoch', 'acked_epoch');
   },
 ];

@@ -5,6 +5,7 @@ import { getMeta, setMeta } from '../db/meta.js';
 import { uploadPendingPhotos } from '../photos/upload.js';
 import { pullChanges } from '../sync/pull.js';
 import { countUnsynced, listOps, noteAttempt, settleOps } from './index.js';
+import { pruneAcked } from './prune-acked.js';
 
 export const PROTOCOL_VERSION = 1;
 const BATCH_SIZE = 50;
@@ -23,10 +24,12 @@ export function backoffDelayMs(failures) {
  */
 export async function drain({ force = false } = {}) {
   const run = () => drainLocked(force);
-  if (self.navigator?.locks) {
-    return self.navigator.locks.request('roundbook-drain', { ifAvailable: true }, (lock) => (lock ? run() : { state: 'busy' }));
-  }
-  return run();
+  if (!self.navigator?.locks) return run();
+  // "Sync now" waits for a drain already running (the service worker's Background Sync after a
+  // submit, another tab) and then runs its own: answering "busy" at once would leave the sync bar
+  // showing what that other drain was still uploading.
+  if (force) return self.navigator.locks.request('roundbook-drain', run);
+  return self.navigator.locks.request('roundbook-drain', { ifAvailable: true }, (lock) => (lock ? run() : { state: 'busy' }));
 }
 
 async function drainLocked(force) {
@@ -37,13 +40,17 @@ async function drainLocked(force) {
     let pushed = await pushAll();
     if (pushed.state !== 'ok') return await fail(backoff, pushed);
     await uploadPendingPhotos();
-    if ((await pullChanges()).state === 'epoch_changed') {
+    let pulled = await pullChanges();
+    if (pulled.state === 'epoch_changed') {
       // The server was restored: push what it may have lost, then read its feed from the start.
       pushed = await pushAll();
       if (pushed.state !== 'ok') return await fail(backoff, pushed);
       await uploadPendingPhotos();
-      await pullChanges();
+      pulled = await pullChanges();
     }
+    // Only after a pull: it confirmed the epoch the acknowledgements were made in. Housekeeping, so
+    // a failure here never turns a good sync into a failed one.
+    if (pulled.state === 'ok') await pruneAcked({ epoch: pulled.server_epoch, clock: await getMeta('clock') }).catch(() => null);
     await setMeta('backoff', { failures: 0, until: 0 });
     await setMeta('sync_status', { state: 'ok', at: Date.now(), last_ok_at: Date.now(), ...pushed });
     return { state: 'ok', ...pushed };
@@ -105,8 +112,8 @@ async function pushBatch(ops) {
     return { state: 'failed', code };
   }
   const body = await response.json();
-  await setMeta('clock', { server_epoch: body.server_epoch, clock_offset_ms: body.clock_offset_ms });
-  return { state: 'ok', outcome: await settleOps(ops, body.results || [], body.server_epoch) };
+  await setMeta('clock', { server_epoch: body.server_epoch, clock_offset_ms: body.clock_offset_ms, server_now_ms: body.server_now_ms });
+  return { state: 'ok', outcome: await settleOps(ops, body.results || [], body.server_epoch, body.server_now_ms) };
 }
 
 function statusCode(status, body) {

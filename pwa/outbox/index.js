@@ -74,8 +74,11 @@ export async function countUnsynced() {
   return { ops, photos, drafts, problems, total: ops + photos + drafts };
 }
 
-/** Apply the server's answers to a pushed batch: one transaction, so a crash never half-applies. */
-export async function settleOps(ops, results, epoch) {
+/**
+ * Apply the server's answers to a pushed batch: one transaction, so a crash never half-applies.
+ * `serverNowMs` is the server's clock at the push: acknowledged ops age by it (prune-acked.js).
+ */
+export async function settleOps(ops, results, epoch, serverNowMs = null) {
   const db = await getDb();
   const tx = db.transaction(['outbox', 'records', 'problems', 'acked'], 'readwrite');
   const byChange = new Map(results.map((result) => [result.change_id, result]));
@@ -93,16 +96,18 @@ export async function settleOps(ops, results, epoch) {
     }
     tx.objectStore('outbox').delete(op.seq);
     outcome.settled += 1;
+    // What the user calls the record (a finding's title, a ward's name), for Settings to show.
+    const title = result.record?.fields?.title || record?.label || op.payload.fields?.title || null;
     if (result.status === 'rejected') {
       outcome.rejected += 1;
-      tx.objectStore('problems').add({ kind: 'rejected', code: result.code, op, at: Date.now() });
+      tx.objectStore('problems').add({ kind: 'rejected', code: result.code, op, title, at: Date.now() });
     } else {
       // Kept with its epoch: if the server's history is restored, this op is pushed again.
-      tx.objectStore('acked').put({ ...op, acked_epoch: epoch, acked_at: Date.now() });
+      tx.objectStore('acked').put({ ...op, acked_epoch: epoch, acked_at: Date.now(), acked_server_ms: serverNowMs });
     }
     if (result.status === 'merged' && result.conflicts?.length) {
       outcome.merged += 1;
-      tx.objectStore('problems').add({ kind: 'merged', code: result.code, conflicts: result.conflicts, op, at: Date.now() });
+      tx.objectStore('problems').add({ kind: 'merged', code: result.code, conflicts: result.conflicts, op, title, at: Date.now() });
     }
     if (record) {
       const status = result.status === 'rejected' ? 'conflict' : 'synced';
@@ -129,7 +134,7 @@ export async function requeueUnacknowledged(epoch) {
   const db = await getDb();
   const tx = db.transaction(['outbox', 'records', 'acked'], 'readwrite');
   const stale = (await tx.objectStore('acked').getAll()).filter((op) => op.acked_epoch !== epoch);
-  for (const { acked_epoch: _epoch, acked_at: _at, ...op } of stale) {
+  for (const { acked_epoch: _epoch, acked_at: _at, acked_server_ms: _serverMs, ...op } of stale) {
     // The original seq keeps the op ahead of anything queued after it.
     tx.objectStore('outbox').put({ ...op, attempts: 0, requeued_from_epoch: _epoch });
     tx.objectStore('acked').delete(op.seq);

@@ -28,7 +28,7 @@ export async function pullChanges() {
     if (!response.ok) throw Object.assign(new Error('pull failed'), { code: response.status >= 500 ? 'server_error' : `pull_${response.status}` });
     await applyPulled(body.changes || [], body.drop_site_ids || []);
     await setMeta('pull_cursor', body.next_cursor);
-    if (!body.has_more) return { state: 'ok' };
+    if (!body.has_more) return { state: 'ok', server_epoch: body.server_epoch };
   }
-  return { state: 'ok' };
+  return { state: 'ok', server_epoch: null };
 }
