@@ -33,10 +33,12 @@ def create_app(config: object | None = None, **overrides: Any) -> Flask:
     from server.auth.guard import install_guard
     from server.cli import register_commands
     from server.docs_assets import register_docs_assets
+    from server.security_headers import install_security_headers
 
     install_guard(app)
     register_docs_assets(app)
     register_commands(app)
+    install_security_headers(app)
     return app
 
 
