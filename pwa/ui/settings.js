@@ -6,6 +6,7 @@ import { currentLanguage, setLanguage, t } from '../i18n/index.js';
 import { countUnsynced, dismissProblem, exportUnsynced, listProblems } from '../outbox/index.js';
 import { downloadPack, protectStorage } from '../sync/pack.js';
 import { h, notifyChanged, show, toast } from './dom.js';
+import { problemRow } from './problem-row.js';
 
 const megabytes = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -18,16 +19,6 @@ export async function downloadExport() {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-}
-
-function problemRow(problem, repaint) {
-  const text = problem.kind === 'rejected'
-    ? t('problem_rejected', { code: problem.code })
-    : t('problem_merged', { field: (problem.conflicts || []).map((conflict) => conflict.field).join(', ') });
-  return h('li', { class: `record status-${problem.kind === 'rejected' ? 'red' : 'amber'}` },
-    h('span', { class: 'row-main' }, problem.op?.payload?.fields?.title || problem.op?.type || ''),
-    h('span', { class: 'row-sub' }, text),
-    problem.kind === 'merged' && h('button', { class: 'choice', onclick: async () => { await dismissProblem(problem.id); repaint(); } }, t('dismiss')));
 }
 
 export async function renderSettings({ onSignedOut }) {
@@ -64,7 +55,11 @@ export async function renderSettings({ onSignedOut }) {
       }
     } }, t('refresh_pack')),
     problems.length > 0 && h('h2', {}, t('problems', { count: problems.length })),
-    problems.length > 0 && h('ul', { class: 'rows' }, problems.map((problem) => problemRow(problem, repaint))),
+    problems.length > 0 && h('ul', { class: 'rows', 'data-testid': 'problems' }, problems.map((problem) => problemRow(problem, async () => {
+      await dismissProblem(problem.id);
+      notifyChanged();
+      repaint();
+    }))),
     h('button', { class: 'big', 'data-testid': 'export', onclick: downloadExport }, t('export_unsynced')),
     h('button', { class: 'big danger', 'data-testid': 'sign-out', async onclick() {
       const now = await countUnsynced();
