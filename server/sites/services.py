@@ -164,6 +164,10 @@ def update_location(principal: Principal, location: Location, changes: dict[str,
         require_unique_code(Location, location.site_id, changes["code"], location.id)
     require_same_site(Floor, changes.get("floor_id"), location.site_id, "floor_id")
     require_same_site(Department, changes.get("department_id"), location.site_id, "department_id")
-    apply_changes(location, changes)
+    changed = [name for name, value in changes.items() if getattr(location, name) != value]
+    if apply_changes(location, changes):
+        from server.sync_api.back_office import mirror_back_office_edit
+
+        mirror_back_office_edit(principal, "location", location, changed)
     db.session.commit()
     return location

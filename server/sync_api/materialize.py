@@ -142,7 +142,8 @@ DOMAIN_MODELS: dict[str, Any] = {"finding": Finding, "asset": Asset, "location":
 FIXED_FIELDS = frozenset({"site_id", "raised_at"})
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A column value as the sync state holds it (plain JSON)."""
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, Enum):
@@ -173,7 +174,7 @@ def seed_state_of_row(record_type: str, record_id: str, row: Any) -> RecordState
     if row is None:
         return None
     hlc = Hlc(datetime_to_ms(row.updated_at), 0, SERVER_NODE)
-    values = {name: _json_value(getattr(row, name)) for name in MUTABLE_FIELDS[record_type]}
+    values = {name: json_value(getattr(row, name)) for name in MUTABLE_FIELDS[record_type]}
     values["site_id"] = str(row.site_id)
     fields = {
         name: FieldState(value, hlc, SERVER_NODE, version=row.version)
