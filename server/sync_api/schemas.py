@@ -27,13 +27,60 @@ class SyncChangeSchema(ma.Schema):
     observed_at = ma.fields.Integer(load_default=None, allow_none=True)
 
 
+# (key, types, maximum length) of a change as SyncChangeSchema loads it.
+_CHANGE_KEYS: dict[str, tuple[type | tuple[type, ...], int | None]] = {
+    "change_id": (str, 64),
+    "record_type": (str, 32),
+    "record_id": (str, 64),
+    "op": (str, 16),
+    "fields": (dict, None),
+    "hlc": (str, 128),
+    "base_version": ((int, type(None)), None),
+    "observed_at": ((int, type(None)), None),
+}
+_REQUIRED_CHANGE_KEYS = frozenset({"change_id", "record_type", "record_id", "op", "hlc"})
+
+
+class ChangeList(ma.fields.List):
+    """A list of SyncChangeSchema changes that loads well-formed ones without marshmallow.
+
+    A push carries hundreds of changes, and loading each field of each through marshmallow
+    was a tenth of a push's time. A change that is plainly well-formed (the keys and types
+    SyncChangeSchema accepts) is taken as it is; anything else goes through marshmallow, so
+    errors and coercions stay exactly those of the schema. Documented as the List it is.
+    """
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list) and all(map(_is_plain_change, value)):
+            return [
+                {"fields": {}, "base_version": None, "observed_at": None, **change}
+                for change in value
+            ]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _is_plain_change(change: Any) -> bool:
+    if not isinstance(change, dict) or not change.keys() >= _REQUIRED_CHANGE_KEYS:
+        return False
+    for key, value in change.items():
+        rule = _CHANGE_KEYS.get(key)
+        if rule is None or isinstance(value, bool):
+            return False
+        types, max_length = rule
+        if not isinstance(value, types):
+            return False
+        if max_length is not None and not 1 <= len(value) <= max_length:
+            return False
+    return True
+
+
 class SyncPushSchema(ma.Schema):
     """A batch of changes, in the order they were made on the device."""
 
     protocol_version = ma.fields.Integer(required=True, strict=True)
     device_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=128))
     device_now_ms = ma.fields.Integer(required=True, strict=True)
-    changes = ma.fields.List(
+    changes = ChangeList(
         ma.fields.Nested(SyncChangeSchema), required=True, validate=validate.Length(max=500)
     )
 
