@@ -7,13 +7,27 @@ import { getDb, PACK_STORES, USER_STORES } from './index.js';
  */
 export async function replacePack(pack) {
   const db = await getDb();
-  const tx = db.transaction(PACK_STORES, 'readwrite');
+  const tx = db.transaction([...PACK_STORES, 'records'], 'readwrite');
+  const registered = await unsyncedRegistrations(tx);
   const replaced = PACK_STORES.filter((name) => name !== 'findings' || Array.isArray(pack.findings));
   await Promise.all(replaced.map((name) => tx.objectStore(name).clear()));
   for (const name of PACK_STORES) {
     for (const row of pack[name] || []) tx.objectStore(name).put(row);
   }
+  // Assets registered on this phone that the server does not have yet stay, so they still open.
+  const packed = new Set((pack.assets || []).map((asset) => asset.id));
+  registered.filter((asset) => !packed.has(asset.id)).forEach((asset) => tx.objectStore('assets').put(asset));
   await tx.done;
+}
+
+async function unsyncedRegistrations(tx) {
+  const kept = [];
+  for (const asset of await tx.objectStore('assets').getAll()) {
+    if (!asset.registered_on_phone) continue;
+    const record = await tx.objectStore('records').get(`asset:${asset.id}`);
+    if (record && record.status !== 'synced') kept.push(asset);
+  }
+  return kept;
 }
 
 export async function listAll(store) {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from server.assets.models import (
@@ -200,6 +200,54 @@ def find_asset_by_qr_token(principal: Principal, token: str) -> Asset:
     if asset is None:
         raise ApiError("not_found", "No asset has this QR code on your sites.")
     return asset
+
+
+@dataclass(frozen=True)
+class TakenLabel:
+    """An asset that already holds a label a new asset asks for."""
+
+    field: str  # "qr_token", "code" or "station_number"
+    asset_id: uuid.UUID
+    site_id: uuid.UUID
+
+
+def find_taken_label(
+    site_id: uuid.UUID,
+    *,
+    code: str,
+    qr_token: str | None = None,
+    station_number: int | None = None,
+) -> TakenLabel | None:
+    """The asset already holding this QR token (on any site: tokens are unique everywhere),
+    code (on the site, in any case) or bait-station number (on the site), if there is one.
+
+    The scanned token is named first: it is what the phone registering an asset read.
+    """
+    assets = Asset.__table__.c
+    conditions = [and_(assets.site_id == site_id, func.lower(assets.code) == code.lower())]
+    if qr_token is not None:
+        conditions.append(assets.qr_token == qr_token)
+    if station_number is not None:
+        conditions.append(and_(assets.site_id == site_id, assets.station_number == station_number))
+    rows = db.session.execute(
+        select(assets.id, assets.site_id, assets.qr_token, assets.code, assets.station_number)
+        .where(or_(*conditions))
+        .order_by(assets.id)
+    ).all()
+    checks: dict[str, Callable[[Any], bool]] = {
+        "qr_token": lambda row: qr_token is not None and row.qr_token == qr_token,
+        "code": lambda row: row.site_id == site_id and row.code.lower() == code.lower(),
+        "station_number": lambda row: (
+            row.site_id == site_id
+            and station_number is not None
+            and row.station_number == station_number
+        ),
+    }
+    for field, matches in checks.items():
+        holder = next((row for row in rows if matches(row)), None)
+        if holder is not None:
+            return TakenLabel(field, holder.id, holder.site_id)
+    return None
 
 
 def _require_unique_station_number(

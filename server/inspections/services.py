@@ -203,6 +203,10 @@ def inspection_row(
     if location_id is None and asset_id is None:
         raise InspectionRefused("missing_field", details={"field": "location_id"})
     _on_site(refs, Location, location_id, site_id, "location_id")
+    if asset_id is not None and refs.site_of(Asset, asset_id) is None:
+        # A crew may register the asset on the phone it checks it with: its create is still
+        # in that outbox. Park the check until it arrives, never drop it.
+        raise InspectionRefused("depends_on_missing_record", retry=True)
     _on_site(refs, Asset, asset_id, site_id, "asset_id")
     schedule_id = _uuid(values, "schedule_id")
     _on_site(refs, Schedule, schedule_id, site_id, "schedule_id")

@@ -28,7 +28,6 @@ from server.checklists.models import ChecklistTemplateVersion
 from server.db_copy import in_values, insert_rows
 from server.errors import ApiError
 from server.extensions import db
-from server.findings.models import Finding
 from server.inspections.models import Inspection, Schedule
 from server.inspections.services import InspectionRefused, inspection_row, photo_sha256s_of
 from server.photos.services import expect_photos_of_new_inspections, normalize_sha256
@@ -36,7 +35,10 @@ from server.sites.models import Department, Location, Site
 from server.sync_api.materialize import (
     DOMAIN_MODELS,
     MaterializeError,
+    asset_label_keys,
     converted_fields,
+    new_asset_values,
+    new_domain_row,
     new_finding_values,
     seed_state_of_row,
     set_fields,
@@ -204,6 +206,8 @@ class _DomainWrites:
         self.exists = {key: True for key in self.rows}
         self.deleted: set[Key] = set()
         self.ops: list[tuple[str, Key, dict[str, Any], dict[str, Any]]] = []
+        # Labels of the assets this batch registers, for the ones after them (not yet written).
+        self.registered: dict[tuple[Any, ...], uuid.UUID] = {}
 
     def seed(self, key: Key) -> RecordState | None:
         """The seed state of a back-office record (see materialize.seed_state)."""
@@ -225,13 +229,23 @@ class _DomainWrites:
         if exists:
             self.ops.append(("set", key, {}, converted))
             return
-        if after.record_type != "finding":
+        if after.record_type == "asset":
+            values = new_asset_values(after, site_id, self.registered)
+            if values["id"] in refs.sites.get(Asset, {}):
+                # Its check is in this batch too, and inspections are written before the
+                # domain rows: left to the change-by-change path, which writes in order.
+                raise Unplannable("a batch that refers to an asset it registers")
+        elif after.record_type == "finding":
+            values = new_finding_values(after, site_id, context.capture)
+        else:
             raise MaterializeError("op_not_allowed")
-        values = new_finding_values(after, site_id, context.capture)
         if key in self.deleted:
             raise Unplannable("a record deleted and created again in one batch")
         self.ops.append(("create", key, values, converted))
         self.exists[key] = True
+        if after.record_type == "asset":
+            # Later registrations of the batch may not take its labels.
+            self.registered.update(dict.fromkeys(asset_label_keys(values).values(), values["id"]))
 
     def write(self) -> None:
         """Apply the queued changes to the session (the audit trail records them at flush)."""
@@ -240,7 +254,7 @@ class _DomainWrites:
                 db.session.delete(self.rows.pop(key))
                 continue
             if kind == "create":
-                self.rows[key] = Finding(**values)
+                self.rows[key] = new_domain_row(key[0], values)
                 db.session.add(self.rows[key])
             set_fields(self.rows[key], converted)
 

@@ -7,6 +7,7 @@ in the back office meanwhile is not overwritten by an old value of another field
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from server.assets.models import Asset, AssetStatus
+from server.assets.models import Asset, AssetKind, AssetStatus, ExtinguisherAgent
+from server.assets.services import build_asset, find_taken_label, kind_field_errors
 from server.auth.access import Principal
 from server.db_types import utc_now
 from server.errors import ApiError
@@ -116,6 +118,36 @@ def _uuid(value: Any, name: str) -> uuid.UUID | None:
     return parse_uuid(value, name)
 
 
+def _matching(pattern: str) -> Callable[[Any, str], str]:
+    compiled = re.compile(pattern)
+
+    def convert(value: Any, name: str) -> str:
+        if not isinstance(value, str) or not compiled.fullmatch(value):
+            raise MaterializeError("invalid_field", details={"field": name})
+        return value
+
+    return convert
+
+
+def _optional(convert: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    return lambda value, name: None if value is None else convert(value, name)
+
+
+def _bounded_text(min_length: int, max_length: int) -> Callable[[Any, str], str]:
+    return _matching(rf"(?s).{{{min_length},{max_length}}}")
+
+
+def _number(low: float, high: float, *, whole: bool) -> Callable[[Any, str], Any]:
+    # JSON has one number type: a bool is not a number, and a count must be whole.
+    def convert(value: Any, name: str) -> Any:
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not is_number or (whole and not isinstance(value, int)) or not low < value <= high:
+            raise MaterializeError("invalid_field", details={"field": name})
+        return value
+
+    return convert
+
+
 # Mutable fields a phone may set, per record type, with their converters.
 FINDING_FIELDS: dict[str, Callable[[Any, str], Any]] = {
     "inspection_id": _optional_uuid,
@@ -135,6 +167,27 @@ ASSET_FIELDS: dict[str, Callable[[Any, str], Any]] = {
     "notes": _text,
     "location_id": _uuid,
 }
+# Fields a phone sets once, when a crew registers an asset on the spot (scan flow); only the
+# back office changes them later. Same rules as the REST create (server/assets/schemas.py).
+ASSET_REGISTRATION_FIELDS: dict[str, Callable[[Any, str], Any]] = {
+    "kind": _enum(AssetKind),
+    "code": _matching(r"[A-Za-z0-9_.-]{1,32}"),
+    "name_zh": _bounded_text(1, 200),
+    "name_en": _bounded_text(0, 200),
+    # The token of the label stuck on the asset (roundbook:asset:<token>).
+    "qr_token": _optional(_matching(r"[A-Za-z0-9_-]{16,64}")),
+    "agent": _optional(_enum(ExtinguisherAgent)),
+    "capacity_kg": _optional(_number(0, 1000, whole=False)),
+    "manufactured_on": _optional_date,
+    "last_serviced_on": _optional_date,
+    "station_number": _optional(_number(0, 99999, whole=True)),
+    "bait_type": _optional(_bounded_text(0, 200)),
+    "category": _optional(_bounded_text(1, 64)),
+    "model": _optional(_bounded_text(0, 200)),
+    "serial_number": _optional(_bounded_text(0, 200)),
+    "statutory_inspection_due_on": _optional_date,
+}
+REGISTRATION_FIELDS = {"asset": ASSET_REGISTRATION_FIELDS}
 LOCATION_FIELDS: dict[str, Callable[[Any, str], Any]] = {"notes": _text}
 MUTABLE_FIELDS = {"finding": FINDING_FIELDS, "asset": ASSET_FIELDS, "location": LOCATION_FIELDS}
 DOMAIN_MODELS: dict[str, Any] = {"finding": Finding, "asset": Asset, "location": Location}
@@ -197,9 +250,13 @@ def materialize(before: RecordState | None, after: RecordState, capture: Capture
         return
     site_id, converted = converted_fields(before, after, SessionReferences())
     if row is None:
-        if after.record_type != "finding":
+        if after.record_type == "asset":
+            values = new_asset_values(after, site_id)
+        elif after.record_type == "finding":
+            values = new_finding_values(after, site_id, capture)
+        else:
             raise MaterializeError("op_not_allowed")
-        row = Finding(**new_finding_values(after, site_id, capture))
+        row = new_domain_row(after.record_type, values)
         db.session.add(row)
     set_fields(row, converted)
 
@@ -215,6 +272,9 @@ def converted_fields(
     }
     site_id = parse_uuid(after.values().get("site_id"), "site_id")
     assert site_id is not None
+    # A registration's own fields (an asset's kind, code, ...) are written by new_asset_values.
+    written_once = REGISTRATION_FIELDS.get(after.record_type, {}) if before is None else {}
+    moved = {name: value for name, value in moved.items() if name not in written_once}
     return site_id, _converted(after.record_type, moved, site_id, refs)
 
 
@@ -264,7 +324,14 @@ def _check_references(
 
     for name, model in REFERENCES.items():
         ref = converted.get(name)
-        if ref is not None and refs.site_of(model, ref) != site_id:
+        if ref is None:
+            continue
+        ref_site_id = refs.site_of(model, ref)
+        if ref_site_id is None and name == "asset_id":
+            # A crew may register the asset on the phone that reports this: its create is
+            # still in that outbox (or later in this batch).
+            raise MaterializeError("depends_on_missing_record", outcome="retry")
+        if ref_site_id != site_id:
             raise MaterializeError("invalid_reference", details={"field": name})
     inspection_id = converted.get("inspection_id")
     if inspection_id is not None:
@@ -296,6 +363,116 @@ def new_finding_values(state: RecordState, site_id: uuid.UUID, capture: Capture)
         "raised_at": raised_at,
         "version": 0,
     }
+
+
+def new_asset_values(
+    state: RecordState,
+    site_id: uuid.UUID,
+    registered: Mapping[tuple[Any, ...], uuid.UUID] | None = None,
+) -> dict[str, Any]:
+    """The columns of an asset a crew registered on the phone; raise if it cannot be.
+
+    ``registered`` holds the labels of assets registered earlier in the same batch and not
+    yet written (see asset_label_keys). Raises missing_field / invalid_field for what the
+    asset's kind needs or does not have, and rejected ``qr_code_taken`` (the label's token
+    or the code) or ``station_number_taken`` when another asset holds it already.
+    """
+    values = state.values()
+    for name in ("kind", "code", "name_zh", "location_id"):
+        if values.get(name) is None:
+            raise MaterializeError("missing_field", details={"field": name})
+    fields = {
+        name: convert(values[name], name)
+        for name, convert in ASSET_REGISTRATION_FIELDS.items()
+        if name in values
+    }
+    kind = fields.pop("kind")
+    _check_kind_fields(kind, fields)
+    new = {
+        "id": uuid.UUID(state.record_id),
+        "site_id": site_id,
+        "kind": kind,
+        "location_id": parse_uuid(values["location_id"], "location_id"),
+        # Version 0: set_fields makes it 1, like a finding's (the sync state's first version).
+        "version": 0,
+        **{name: value for name, value in fields.items() if value is not None},
+    }
+    require_free_labels(new, registered or {})
+    return new
+
+
+def _check_kind_fields(kind: AssetKind, fields: Mapping[str, Any]) -> None:
+    errors = kind_field_errors(kind, fields, is_new=True)
+    if errors:
+        name = sorted(errors)[0]
+        # Absent: missing. Present: a field of another kind, or a required one sent as null.
+        code = "invalid_field" if name in fields else "missing_field"
+        raise MaterializeError(code, details={"field": name})
+    manufactured_on = fields.get("manufactured_on")
+    last_serviced_on = fields.get("last_serviced_on")
+    if manufactured_on and last_serviced_on and last_serviced_on < manufactured_on:
+        raise MaterializeError("invalid_field", details={"field": "last_serviced_on"})
+
+
+def asset_label_keys(values: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """The keys under which a new asset's labels must be unique, per field.
+
+    Codes are unique per site and compared in any case (typed with gloves on); QR tokens are
+    unique across sites; bait-station numbers are unique per site.
+    """
+    site_id = values["site_id"]
+    keys: dict[str, tuple[Any, ...]] = {"code": ("code", site_id, values["code"].lower())}
+    if values.get("qr_token") is not None:
+        keys["qr_token"] = ("qr_token", values["qr_token"])
+    if values.get("station_number") is not None:
+        keys["station_number"] = ("station_number", site_id, values["station_number"])
+    return keys
+
+
+# Rejection codes when another asset holds a label a registration asks for.
+TAKEN_LABEL_CODES = {
+    "qr_token": "qr_code_taken",
+    "code": "qr_code_taken",
+    "station_number": "station_number_taken",
+}
+
+
+def require_free_labels(
+    values: Mapping[str, Any], registered: Mapping[tuple[Any, ...], uuid.UUID]
+) -> None:
+    """Raise rejected qr_code_taken / station_number_taken if another asset holds a label.
+
+    Never a duplicate, never an integrity error: the phone is told which asset holds it
+    (``details.asset_id``, only when that asset is on the same site) so it can open that one.
+    """
+    for name, key in asset_label_keys(values).items():
+        if key in registered:
+            _raise_taken(name, registered[key])
+    taken = find_taken_label(
+        values["site_id"],
+        code=values["code"],
+        qr_token=values.get("qr_token"),
+        station_number=values.get("station_number"),
+    )
+    if taken is not None:
+        # A token on another hospital's asset: say it is taken, not which asset has it.
+        _raise_taken(taken.field, taken.asset_id if taken.site_id == values["site_id"] else None)
+
+
+def _raise_taken(name: str, asset_id: uuid.UUID | None) -> None:
+    details: dict[str, Any] = {"field": name}
+    if asset_id is not None:
+        details["asset_id"] = str(asset_id)
+    raise MaterializeError(TAKEN_LABEL_CODES[name], details=details)
+
+
+def new_domain_row(record_type: str, values: Mapping[str, Any]) -> Any:
+    """The unsaved domain row of a record a phone created (values from new_*_values)."""
+    if record_type == "asset":
+        fields = dict(values)
+        site_id, kind = fields.pop("site_id"), fields.pop("kind")
+        return build_asset(site_id, kind, **fields)
+    return Finding(**values)
 
 
 def set_fields(row: Any, converted: Mapping[str, Any]) -> None:

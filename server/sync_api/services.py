@@ -29,8 +29,9 @@ from sync.hlc import Hlc, InvalidHlcError, clamp_remote
 from sync.resolve import apply_change, measure_clock_offset, validate_change
 from sync.store import Receipt
 
-# Records a phone may only edit: they are registered and removed in the back office.
-EDIT_ONLY_RECORD_TYPES = frozenset({"asset", "location"})
+# Ops phones may not make: locations are added and removed, assets removed, in the back
+# office (a crew may register an asset on the spot: see require_change_permission).
+BACK_OFFICE_OPS = {"asset": frozenset({"delete"}), "location": frozenset({"create", "delete"})}
 
 
 @dataclass
@@ -281,7 +282,7 @@ def check_change(change: Change) -> None:
     problem = validate_change(change)
     if problem is not None:
         raise Refusal(problem)
-    if change.record_type in EDIT_ONLY_RECORD_TYPES and change.op in ("create", "delete"):
+    if change.op in BACK_OFFICE_OPS.get(change.record_type, ()):
         raise Refusal("op_not_allowed")
 
 
@@ -308,9 +309,13 @@ def require_change_permission(
         raise Refusal(error.code, error.details) from error
     assert site_id is not None
     principal = context.principal
-    allowed = principal.can(site_id, Permission.CAPTURE) or (
-        change.record_type == "finding" and principal.can(site_id, Permission.REVIEW)
-    )
+    if change.record_type == "asset" and change.op == "create" and state is None:
+        # Registering an asset on the spot (scan flow): crews and site admins, not inspectors.
+        allowed = principal.can(site_id, Permission.REGISTER_ASSET)
+    else:
+        allowed = principal.can(site_id, Permission.CAPTURE) or (
+            change.record_type == "finding" and principal.can(site_id, Permission.REVIEW)
+        )
     if not allowed or not context.site_exists(site_id):
         raise Refusal("forbidden", {"site_id": str(site_id)})
 
