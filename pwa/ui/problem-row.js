@@ -2,6 +2,7 @@
 // record, what happened to which field, what was kept, what was not, and what to do about it.
 import { t } from '../i18n/index.js';
 import { h } from './dom.js';
+import { rejectionText } from './register-asset.js';
 
 const LONGEST_VALUE = 80;
 // Conflict reasons (docs/sync-protocol.md) that have their own sentence; others read as an edit
@@ -49,8 +50,9 @@ export function problemRow(problem, onDismiss) {
   const merged = problem.kind === 'merged';
   const lines = merged
     ? (problem.conflicts || []).map(conflictText)
-    // Codes with a sentence of their own; any other is shown as it is, for an administrator.
-    : [known(`refused_${problem.code}`, t('refused_other', { code: problem.code }))];
+    // Codes with a sentence of their own (an asset registration's are in register-asset.js); any
+    // other is shown as it is, for an administrator.
+    : [rejectionText(problem) || known(`refused_${problem.code}`, t('refused_other', { code: problem.code }))];
   return h('li', { class: `record status-${merged ? 'amber' : 'red'}`, dataset: { kind: problem.kind } },
     h('span', { class: 'row-main' }, recordName(problem)),
     lines.map((line) => h('span', { class: 'row-sub' }, line)),
