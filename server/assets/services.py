@@ -347,7 +347,10 @@ def update_asset(principal: Principal, asset: Asset, changes: Mapping[str, Any])
             changes.get("last_serviced_on", asset.last_serviced_on),
         )
     _check_references(asset.site_id, changes, asset.id)
-    apply_changes(asset, changes)
+    if apply_changes(asset, changes):
+        from server.sync_api.back_office import mirror_back_office_edit
+
+        mirror_back_office_edit(principal, "asset", asset, changes)
     _commit()
     return asset
 

@@ -231,10 +231,6 @@ class _DomainWrites:
             return
         if after.record_type == "asset":
             values = new_asset_values(after, site_id, self.registered)
-            if values["id"] in refs.sites.get(Asset, {}):
-                # Its check is in this batch too, and inspections are written before the
-                # domain rows: left to the change-by-change path, which writes in order.
-                raise Unplannable("a batch that refers to an asset it registers")
         elif after.record_type == "finding":
             values = new_finding_values(after, site_id, context.capture)
         else:
@@ -244,12 +240,20 @@ class _DomainWrites:
         self.ops.append(("create", key, values, converted))
         self.exists[key] = True
         if after.record_type == "asset":
-            # Later registrations of the batch may not take its labels.
+            # Later registrations of the batch may not take its labels; its checks, later in
+            # the batch, may name it (registrations are written before inspections).
             self.registered.update(dict.fromkeys(asset_label_keys(values).values(), values["id"]))
+            refs.add(Asset, values["id"], site_id)
 
-    def write(self) -> None:
-        """Apply the queued changes to the session (the audit trail records them at flush)."""
+    def write(self, *, registrations: bool) -> None:
+        """Apply the queued changes to the session (the audit trail records them at flush).
+
+        registrations: the assets the batch registers (written before its inspections,
+        which may check them), else every other change (after them: findings name them).
+        """
         for kind, key, values, converted in self.ops:
+            if (kind == "create" and key[0] == "asset") != registrations:
+                continue
             if kind == "delete":
                 db.session.delete(self.rows.pop(key))
                 continue
@@ -415,11 +419,13 @@ class _Plan:
             raise StaleBatch("a record changed since the batch was decided")
         if not self.domain.is_current():
             raise StaleBatch("a finding, asset or location changed since the batch was decided")
+        self.domain.write(registrations=True)
+        db.session.flush()
         if self.inspections:
             rows = sorted(self.inspections, key=lambda row: row["id"])
             insert_rows(Inspection.__table__, rows)
             insert_rows(AuditEntry.__table__, self._inspection_audit())
-        self.domain.write()
+        self.domain.write(registrations=False)
         db.session.flush()
         for site_id, expected_photos in self.photos.items():
             missing = expect_photos_of_new_inspections(site_id, expected_photos)

@@ -106,16 +106,18 @@ def test_push_registers_the_asset_when_crew_creates_it_offline(
     assert asset.version == 1
 
 
-def test_push_writes_registrations_in_bulk_when_nothing_else_in_the_batch_refers_to_them(
+def test_push_writes_registrations_and_their_checks_in_bulk(
     client: FlaskClient, basement: Location, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     phone = _crew_phone(client, basement)
     version_id = make_template(_site_of(basement)).versions[0].id
     ward_round = inspection_fields(basement, version_id)
+    registration = _register(phone, basement)
     batch = [
-        _register(phone, basement),
+        registration,
         _register(phone, basement, code="MHQ-902", qr_token="Zx8-scanned_label_02"),
         phone.change("submit", "inspection", str(uuid.uuid4()), ward_round),
+        _check_of(phone, basement, registration["record_id"]),
     ]
     one_by_one: list[int] = []
     change_by_change = services._push_one_by_one
@@ -127,7 +129,7 @@ def test_push_writes_registrations_in_bulk_when_nothing_else_in_the_batch_refers
 
     response = phone.push(batch)
 
-    assert statuses(response) == [("applied", None)] * 3
+    assert statuses(response) == [("applied", None)] * 4
     assert one_by_one == []
 
 

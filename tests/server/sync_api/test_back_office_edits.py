@@ -8,11 +8,13 @@ import uuid
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from server.assets.models import Asset
 from server.auth.models import Role
 from server.extensions import db
 from server.sites.models import Location
 from server.sync_api.models import SyncConflict
 from tests.factories import bearer_headers, make_location, make_site, make_user
+from tests.server.assets.factories import make_extinguisher
 from tests.server.sync_api.factories import Phone, statuses
 
 
@@ -78,3 +80,31 @@ def test_phone_edit_made_after_a_back_office_edit_wins(client: FlaskClient) -> N
     assert statuses(response) == [("applied", None)]
     db.session.expire_all()
     assert db.session.get(Location, uuid.UUID(location_id)).notes == "现场新情况"
+
+
+def test_phone_status_made_before_a_back_office_edit_of_an_asset_does_not_undo_it(
+    client: FlaskClient,
+) -> None:
+    site = make_site()
+    extinguisher = make_extinguisher(site)
+    first, second = Phone(client, make_user(site)), Phone(client, make_user(site))
+    admin_headers = bearer_headers(make_user(site, Role.SITE_ADMIN))
+    asset_id = str(extinguisher.id)
+    first_edit_ms = _now_ms()
+    first.push(
+        [first.change("update", "asset", asset_id, {"notes": "压力偏低"}, wall_ms=first_edit_ms)]
+    )
+    time.sleep(0.05)
+
+    patched = client.patch(
+        f"/api/assets/{asset_id}", json={"notes": "已送检，备用件在位"}, headers=admin_headers
+    )
+    assert patched.status_code == 200, patched.json
+    stale = second.change(
+        "update", "asset", asset_id, {"notes": "缺失"}, wall_ms=first_edit_ms + 10
+    )
+    response = second.push([stale])
+
+    assert statuses(response) == [("merged", "concurrent_edit")]
+    db.session.expire_all()
+    assert db.session.get(Asset, extinguisher.id).notes == "已送检，备用件在位"
