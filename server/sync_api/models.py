@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db_types import BigIntKey, JsonType, UtcDateTime, created_at_column
@@ -33,8 +33,10 @@ class SyncRecord(db.Model):
 
     record_type: Mapped[str] = mapped_column(String(32), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # {field: {"value", "hlc", "device_id", "rank", "version"}}
-    fields: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    # {field: {"value", "hlc", "device_id", "rank", "version"}}. JSON, not JSONB: never
+    # queried inside, only written whole and read whole, where JSONB's parse on the way in
+    # and its re-serialization on the way out cost a push and a pull page the most.
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted_hlc: Mapped[str | None] = mapped_column(String(128))
