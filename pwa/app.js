@@ -28,10 +28,13 @@ async function syncNow({ force = false } = {}) {
   if (result.state === 'ok' && /^#\/home$|^#?$/.test(window.location.hash)) render();
   // One wake-up at the end of the backoff, however many triggers asked meanwhile.
   if (result.state === 'waiting' && !retryTimer) {
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      syncNow();
-    }, Math.max(1000, result.until - Date.now()));
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = null;
+        syncNow();
+      },
+      Math.max(1000, result.until - Date.now()),
+    );
   }
   return result;
 }
@@ -62,20 +65,31 @@ function signedOutView() {
 }
 
 function defineRoutes() {
-  const guard = (renderScreen) => async (...args) => ((await currentSession()) ? renderScreen(...args) : signedOutView());
+  const guard =
+    (renderScreen) =>
+    async (...args) =>
+      (await currentSession()) ? renderScreen(...args) : signedOutView();
   route(/^\/home$/, guard(renderHome));
   route(/^\/round(?:\/([\w-]+)\/([\w-]+)(?:\/([\w-]+))?)?$/, guard(renderWardRound));
   route(/^\/check\/([\w-]+)$/, guard(renderCheckDraft));
   route(/^\/asset\/([\w-]+)$/, guard(renderAssetCheck));
   route(/^\/scan$/, guard(renderScan));
-  route(/^\/settings$/, guard(() => renderSettings({ onSignedOut: () => go('/home') })));
+  route(
+    /^\/settings$/,
+    guard(() => renderSettings({ onSignedOut: () => go('/home') })),
+  );
 }
 
 async function boot() {
   setLanguage(currentLanguage());
   syncBar = mountSyncBar(document.getElementById('sync-bar'), { onSyncNow: () => syncNow({ force: true }) });
-  document.getElementById('nav').replaceChildren(
-    h('a', { href: '#/home' }, t('home')), h('a', { href: '#/scan' }, t('scan')), h('a', { href: '#/settings' }, t('settings')));
+  document
+    .getElementById('nav')
+    .replaceChildren(
+      h('a', { href: '#/home' }, t('home')),
+      h('a', { href: '#/scan' }, t('scan')),
+      h('a', { href: '#/settings' }, t('settings')),
+    );
   window.addEventListener('roundbook:changed', () => syncBar.update());
   window.addEventListener('roundbook:sync-request', requestSync);
   window.addEventListener('online', () => syncNow({ force: true }));
@@ -88,7 +102,10 @@ async function boot() {
   document.body.dataset.ready = 'true';
   watchForUpdates();
   // Capture never waits for the network: the token and the first drain come after the screen.
-  if (session && navigator.onLine) refresh().catch(() => null).finally(() => syncNow());
+  if (session && navigator.onLine)
+    refresh()
+      .catch(() => null)
+      .finally(() => syncNow());
 }
 
 window.addEventListener('languagechange', () => render());

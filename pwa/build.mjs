@@ -58,7 +58,9 @@ function precacheManifest() {
   return filesUnder(DIST).map((path) => {
     const url = relative(DIST, path).split('\\').join('/');
     // Hashed names carry their version; the others get a content hash as revision.
-    const revision = HASHED.test(url) ? null : createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
+    const revision = HASHED.test(url)
+      ? null
+      : createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
     return { url, revision };
   });
 }

@@ -35,7 +35,8 @@ export async function signIn(username, password) {
     body: JSON.stringify({ username, password, device_name: deviceName() }),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw Object.assign(new Error(body.message || 'sign-in failed'), { code: body.code, status: response.status });
+  if (!response.ok)
+    throw Object.assign(new Error(body.message || 'sign-in failed'), { code: body.code, status: response.status });
   keepGrant(body);
   const session = { user: body.user, device_id: body.device_id, signed_in_at: Date.now() };
   await setMeta('session', session);

@@ -29,13 +29,18 @@ export function canRegisterAssets(session, siteId) {
   const user = session?.user;
   if (!user) return false;
   if (user.is_super_admin) return true;
-  return (user.memberships || []).some((membership) => membership.site_id === siteId && REGISTERING_ROLES.includes(membership.role));
+  return (user.memberships || []).some(
+    (membership) => membership.site_id === siteId && REGISTERING_ROLES.includes(membership.role),
+  );
 }
 
 /** A new label token, like the server's (128 random bits, base64url): the back office prints it later. */
 export function newQrToken() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 const FIRST_SERVICE_YEARS = { dry_powder: 5, co2: 5, clean_agent: 5, water_based: 3 };
@@ -75,7 +80,10 @@ function kindProblems(form, today) {
     if (!AGENTS.includes(form.agent)) problems.agent = 'required';
     if (!ISO_DAY.test(form.manufactured_on || '')) problems.manufactured_on = 'required';
     else if (form.manufactured_on > today) problems.manufactured_on = 'invalid';
-    if (!isBlank(form.last_serviced_on) && (!ISO_DAY.test(form.last_serviced_on) || form.last_serviced_on < (form.manufactured_on || ''))) {
+    if (
+      !isBlank(form.last_serviced_on) &&
+      (!ISO_DAY.test(form.last_serviced_on) || form.last_serviced_on < (form.manufactured_on || ''))
+    ) {
       problems.last_serviced_on = 'invalid';
     }
     if (!isBlank(form.capacity_kg) && !numberIn(form.capacity_kg, 0, 1000, false)) problems.capacity_kg = 'invalid';
@@ -133,8 +141,18 @@ export function registrationChange(form, { siteId, language, label }) {
     notes: '',
     ...kindFields(form),
   };
-  const change = { record_type: 'asset', record_id: crypto.randomUUID(), op: 'create', observed_at: now, label, fields };
-  const dates = form.kind === 'fire_extinguisher' ? extinguisherDates(fields.agent, fields.manufactured_on, fields.last_serviced_on) : {};
+  const change = {
+    record_type: 'asset',
+    record_id: crypto.randomUUID(),
+    op: 'create',
+    observed_at: now,
+    label,
+    fields,
+  };
+  const dates =
+    form.kind === 'fire_extinguisher'
+      ? extinguisherDates(fields.agent, fields.manufactured_on, fields.last_serviced_on)
+      : {};
   const row = { ...fields, ...dates, id: change.record_id, version: 0, registered_on_phone: true, registered_at: now };
   return { change, row };
 }
@@ -142,6 +160,12 @@ export function registrationChange(form, { siteId, language, label }) {
 /** The asset of the pack that already holds this code (any case) or label token on the site, if any. */
 export function labelHolder(assets, { siteId, code, qrToken, exceptId = null }) {
   const wanted = (code || '').trim().toLowerCase();
-  return assets.find((asset) => asset.id !== exceptId && asset.site_id === siteId
-    && ((qrToken && asset.qr_token === qrToken) || (wanted && (asset.code || '').toLowerCase() === wanted))) || null;
+  return (
+    assets.find(
+      (asset) =>
+        asset.id !== exceptId &&
+        asset.site_id === siteId &&
+        ((qrToken && asset.qr_token === qrToken) || (wanted && (asset.code || '').toLowerCase() === wanted)),
+    ) || null
+  );
 }

@@ -21,11 +21,9 @@ const UPGRADES = [
     // Local copies of what this phone captured, each with a sync status (pending/synced/conflict).
     db.createObjectStore('records', { keyPath: 'key' }).createIndex('updated_at', 'updated_at');
     // Domain operations in the order they were made; seq keeps that order.
-    db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex(
-      'op_id',
-      'op_id',
-      { unique: true },
-    );
+    db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex('op_id', 'op_id', {
+      unique: true,
+    });
     db.createObjectStore('photos', { keyPath: 'sha256' }).createIndex('state', 'state');
     // Conflicts and rejections the server reported, kept until the user has seen them.
     db.createObjectStore('problems', { keyPath: 'id', autoIncrement: true });

@@ -29,7 +29,9 @@ export async function drain({ force = false } = {}) {
   // submit, another tab) and then runs its own: answering "busy" at once would leave the sync bar
   // showing what that other drain was still uploading.
   if (force) return self.navigator.locks.request('roundbook-drain', run);
-  return self.navigator.locks.request('roundbook-drain', { ifAvailable: true }, (lock) => (lock ? run() : { state: 'busy' }));
+  return self.navigator.locks.request('roundbook-drain', { ifAvailable: true }, (lock) =>
+    lock ? run() : { state: 'busy' },
+  );
 }
 
 async function drainLocked(force) {
@@ -50,7 +52,8 @@ async function drainLocked(force) {
     }
     // Only after a pull: it confirmed the epoch the acknowledgements were made in. Housekeeping, so
     // a failure here never turns a good sync into a failed one.
-    if (pulled.state === 'ok') await pruneAcked({ epoch: pulled.server_epoch, clock: await getMeta('clock') }).catch(() => null);
+    if (pulled.state === 'ok')
+      await pruneAcked({ epoch: pulled.server_epoch, clock: await getMeta('clock') }).catch(() => null);
     await setMeta('backoff', { failures: 0, until: 0 });
     await setMeta('sync_status', { state: 'ok', at: Date.now(), last_ok_at: Date.now(), ...pushed });
     return { state: 'ok', ...pushed };
@@ -65,7 +68,13 @@ async function fail(backoff, result) {
   const until = Date.now() + backoffDelayMs(failures);
   await setMeta('backoff', { failures, until });
   const previous = (await getMeta('sync_status')) || {};
-  await setMeta('sync_status', { ...previous, state: result.state, code: result.code, at: Date.now(), retry_at: until });
+  await setMeta('sync_status', {
+    ...previous,
+    state: result.state,
+    code: result.code,
+    at: Date.now(),
+    retry_at: until,
+  });
   return { ...result, retry_at: until };
 }
 
@@ -112,7 +121,11 @@ async function pushBatch(ops) {
     return { state: 'failed', code };
   }
   const body = await response.json();
-  await setMeta('clock', { server_epoch: body.server_epoch, clock_offset_ms: body.clock_offset_ms, server_now_ms: body.server_now_ms });
+  await setMeta('clock', {
+    server_epoch: body.server_epoch,
+    clock_offset_ms: body.clock_offset_ms,
+    server_now_ms: body.server_now_ms,
+  });
   return { state: 'ok', outcome: await settleOps(ops, body.results || [], body.server_epoch, body.server_now_ms) };
 }
 
@@ -128,4 +141,3 @@ function statusCode(status, body) {
 export async function resetBackoff() {
   await setMeta('backoff', { failures: 0, until: 0 });
 }
-

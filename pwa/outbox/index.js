@@ -107,7 +107,14 @@ export async function settleOps(ops, results, epoch, serverNowMs = null) {
     }
     if (result.status === 'merged' && result.conflicts?.length) {
       outcome.merged += 1;
-      tx.objectStore('problems').add({ kind: 'merged', code: result.code, conflicts: result.conflicts, op, title, at: Date.now() });
+      tx.objectStore('problems').add({
+        kind: 'merged',
+        code: result.code,
+        conflicts: result.conflicts,
+        op,
+        title,
+        at: Date.now(),
+      });
     }
     if (record) {
       const status = result.status === 'rejected' ? 'conflict' : 'synced';
@@ -186,7 +193,13 @@ export async function exportUnsynced() {
     outbox: await db.getAll('outbox'),
     problems: await db.getAll('problems'),
     drafts: await db.getAll('drafts'),
-    photos: await Promise.all(photos.map(async (photo) => ({ ...photo, blob: undefined, data_url: photo.blob ? await blobToDataUrl(photo.blob) : null }))),
+    photos: await Promise.all(
+      photos.map(async (photo) => ({
+        ...photo,
+        blob: undefined,
+        data_url: photo.blob ? await blobToDataUrl(photo.blob) : null,
+      })),
+    ),
   };
 }
 

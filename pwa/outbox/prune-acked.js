@@ -21,7 +21,8 @@ export function photoHashesIn(value, found = new Set()) {
     value.forEach((item) => photoHashesIn(item, found));
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (key === 'photo_sha256s' && Array.isArray(item)) item.forEach((hash) => typeof hash === 'string' && found.add(hash));
+      if (key === 'photo_sha256s' && Array.isArray(item))
+        item.forEach((hash) => typeof hash === 'string' && found.add(hash));
       else photoHashesIn(item, found);
     }
   }

@@ -15,7 +15,9 @@ export async function uploadPendingPhotos() {
     } else {
       await notePhotoAttempt(photo.sha256);
       // A missing endpoint or a refusal is not "done": keep the photo and say so.
-      throw Object.assign(new Error('photo upload failed'), { code: response.status >= 500 ? 'server_error' : `photo_${response.status}` });
+      throw Object.assign(new Error('photo upload failed'), {
+        code: response.status >= 500 ? 'server_error' : `photo_${response.status}`,
+      });
     }
   }
 }

@@ -19,7 +19,10 @@ async function nativeDetector() {
 async function zxingDetector() {
   const { prepareZXingModule, readBarcodes } = await import('zxing-wasm/reader');
   prepareZXingModule({
-    overrides: { locateFile: (path, prefix) => (path.endsWith('.wasm') ? new URL('zxing_reader.wasm', self.location.href.split('#')[0]).href : prefix + path) },
+    overrides: {
+      locateFile: (path, prefix) =>
+        path.endsWith('.wasm') ? new URL('zxing_reader.wasm', self.location.href.split('#')[0]).href : prefix + path,
+    },
   });
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });

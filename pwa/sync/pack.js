@@ -30,7 +30,9 @@ async function publishedVersions(templates) {
 async function dueThisWeek(siteId) {
   // Today and the next six days: the home screen shows today's and this week's checks.
   const days = Array.from({ length: 7 }, (_, offset) => localDay(new Date(Date.now() + offset * 86400000)));
-  const lists = await Promise.all(days.map(async (day) => (await apiJson(`/api/schedules/due?site_id=${siteId}&day=${day}`)).body));
+  const lists = await Promise.all(
+    days.map(async (day) => (await apiJson(`/api/schedules/due?site_id=${siteId}&day=${day}`)).body),
+  );
   const rows = new Map();
   lists.flat().forEach((row) => {
     const key = `${row.schedule_target_id}:${row.period_start}`;
@@ -74,11 +76,16 @@ export async function downloadPack(siteId) {
     apiJson(`/api/templates?site_id=${siteId}`).then((r) => r.body),
   ]);
   const [versions, due, findings] = await Promise.all([
-    publishedVersions(templates), dueThisWeek(siteId), openFindings(siteId, await departmentOf(siteId)),
+    publishedVersions(templates),
+    dueThisWeek(siteId),
+    openFindings(siteId, await departmentOf(siteId)),
   ]);
   await replacePack({ sites, locations, assets, templates, versions, due, findings });
   const counts = {
-    locations: locations.length, assets: assets.length, versions: versions.length, due: due.length,
+    locations: locations.length,
+    assets: assets.length,
+    versions: versions.length,
+    due: due.length,
     findings: findings?.length ?? null,
   };
   await setMeta('pack', { site_id: siteId, day: localDay(), downloaded_at: Date.now(), counts });

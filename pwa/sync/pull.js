@@ -25,7 +25,10 @@ export async function pullChanges() {
       await deleteMeta('pull_cursor');
       return { state: 'epoch_changed', requeued };
     }
-    if (!response.ok) throw Object.assign(new Error('pull failed'), { code: response.status >= 500 ? 'server_error' : `pull_${response.status}` });
+    if (!response.ok)
+      throw Object.assign(new Error('pull failed'), {
+        code: response.status >= 500 ? 'server_error' : `pull_${response.status}`,
+      });
     await applyPulled(body.changes || [], body.drop_site_ids || []);
     await setMeta('pull_cursor', body.next_cursor);
     if (!body.has_more) return { state: 'ok', server_epoch: body.server_epoch };

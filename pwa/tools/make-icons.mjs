@@ -2,7 +2,12 @@
 import { deflateSync } from 'node:zlib';
 
 const GREEN = [0x0b, 0x5d, 0x3b];
-const TICK = [[136, 266], [216, 346], [376, 170]]; // in a 512 px square, as icons/icon.svg
+// The tick's corners in a 512 px square, as icons/icon.svg.
+const TICK = [
+  [136, 266],
+  [216, 346],
+  [376, 170],
+];
 
 function crc32(bytes) {
   let crc = ~0;
@@ -38,7 +43,8 @@ export function iconPng(size, padding = 0) {
     for (let x = 0; x < size; x += 1) {
       const u = 256 + (x * scale - 256) / (1 - padding);
       const v = 256 + (y * scale - 256) / (1 - padding);
-      const onTick = Math.min(distanceToSegment(u, v, TICK[0], TICK[1]), distanceToSegment(u, v, TICK[1], TICK[2])) < 28;
+      const onTick =
+        Math.min(distanceToSegment(u, v, TICK[0], TICK[1]), distanceToSegment(u, v, TICK[1], TICK[2])) < 28;
       const colour = onTick ? [255, 255, 255] : GREEN;
       row.set(colour, 1 + x * 3);
     }

@@ -6,7 +6,9 @@ import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
 
 const [text, out] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
-const wasmPath = require.resolve('zxing-wasm/writer').replace(/dist\/(es|cjs)\/writer\/index\.(js|cjs)$/, 'dist/writer/zxing_writer.wasm');
+const wasmPath = require
+  .resolve('zxing-wasm/writer')
+  .replace(/dist\/(es|cjs)\/writer\/index\.(js|cjs)$/, 'dist/writer/zxing_writer.wasm');
 await prepareZXingModule({ overrides: { wasmBinary: readFileSync(wasmPath) }, fireImmediately: true });
 const result = await writeBarcode(text, { format: 'QRCode', scale: 8 });
 if (result.error) throw new Error(result.error);

@@ -29,33 +29,68 @@ function adHocFindingForm(draft, save) {
   const note = h('textarea', { id: 'finding-note', rows: 2 });
   const finding = { title: '', description: '', severity: 'medium', photo_sha256s: [] };
   const photos = h('p', { class: 'ok' });
-  return h('div', { class: 'fail-details' },
-    h('label', { for: 'finding-title' }, t('finding_title')), title,
-    h('label', { for: 'finding-note' }, t('note')), note,
-    photoButton({ draft, onPhoto: async (sha256) => { finding.photo_sha256s.push(sha256); photos.textContent = `${t('photo_added')} × ${finding.photo_sha256s.length}`; } }),
+  return h(
+    'div',
+    { class: 'fail-details' },
+    h('label', { for: 'finding-title' }, t('finding_title')),
+    title,
+    h('label', { for: 'finding-note' }, t('note')),
+    note,
+    photoButton({
+      draft,
+      onPhoto: async (sha256) => {
+        finding.photo_sha256s.push(sha256);
+        photos.textContent = `${t('photo_added')} × ${finding.photo_sha256s.length}`;
+      },
+    }),
     photos,
-    h('button', { type: 'button', class: 'big', async onclick() {
-      if (!title.value.trim()) return title.focus();
-      draft.findings.push({ ...finding, title: title.value.trim(), description: note.value.trim() });
-      return save();
-    } }, t('save_finding')));
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'big',
+        async onclick() {
+          if (!title.value.trim()) return title.focus();
+          draft.findings.push({ ...finding, title: title.value.trim(), description: note.value.trim() });
+          return save();
+        },
+      },
+      t('save_finding'),
+    ),
+  );
 }
 
 function notInspectedForm(draft, onConfirm) {
   let reason = draft.not_inspected?.reason || null;
   const note = h('textarea', { id: 'not-inspected-note', rows: 2 });
-  const buttons = NOT_INSPECTED_REASONS.map((key) => h('button', {
-    type: 'button', class: 'choice', 'aria-pressed': 'false',
-    onclick: (event) => {
-      reason = key;
-      buttons.forEach((button) => button.setAttribute('aria-pressed', String(button === event.currentTarget)));
-    },
-  }, t(`reason_${key}`)));
-  return h('div', { class: 'fail-details' },
+  const buttons = NOT_INSPECTED_REASONS.map((key) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'choice',
+        'aria-pressed': 'false',
+        onclick: (event) => {
+          reason = key;
+          buttons.forEach((button) => button.setAttribute('aria-pressed', String(button === event.currentTarget)));
+        },
+      },
+      t(`reason_${key}`),
+    ),
+  );
+  return h(
+    'div',
+    { class: 'fail-details' },
     h('p', { class: 'field-label' }, t('reason')),
     h('div', { class: 'choices', role: 'group', 'aria-label': t('reason') }, buttons),
-    h('label', { for: 'not-inspected-note' }, t('note')), note,
-    h('button', { type: 'button', class: 'big danger', onclick: () => reason && onConfirm({ reason, note: note.value.trim() }) }, t('confirm_not_inspected')));
+    h('label', { for: 'not-inspected-note' }, t('note')),
+    note,
+    h(
+      'button',
+      { type: 'button', class: 'big danger', onclick: () => reason && onConfirm({ reason, note: note.value.trim() }) },
+      t('confirm_not_inspected'),
+    ),
+  );
 }
 
 export async function renderCheckDraft(draftId) {
@@ -63,8 +98,10 @@ export async function renderCheckDraft(draftId) {
   if (!draft) return go('/home');
   // The draft's own version, even if a newer one was published since it was started.
   const [version, template, location, asset] = await Promise.all([
-    getOne('versions', draft.template_version_id), getOne('templates', draft.template_id),
-    getOne('locations', draft.location_id), draft.asset_id ? getOne('assets', draft.asset_id) : null,
+    getOne('versions', draft.template_version_id),
+    getOne('templates', draft.template_id),
+    getOne('locations', draft.location_id),
+    draft.asset_id ? getOne('assets', draft.asset_id) : null,
   ]);
   const title = `${pick(asset || location)} · ${pick(template)}`;
   let problems = {};
@@ -76,14 +113,23 @@ export async function renderCheckDraft(draftId) {
     paint();
   };
   const paint = () => {
-    list.replaceChildren(...version.items.map((item) => checklistItem(item, draft, problems[item.key], async (patch) => {
-      draft.answers[item.key] = { ...(draft.answers[item.key] || {}), ...patch };
-      delete problems[item.key];
-      await save();
-    })));
-    extras.replaceChildren(h('div', {},
-      draft.findings.length > 0 && h('p', { class: 'ok' }, t('findings_added', { count: draft.findings.length })),
-      h('details', {}, h('summary', { class: 'big' }, t('add_finding')), adHocFindingForm(draft, save))));
+    list.replaceChildren(
+      ...version.items.map((item) =>
+        checklistItem(item, draft, problems[item.key], async (patch) => {
+          draft.answers[item.key] = { ...(draft.answers[item.key] || {}), ...patch };
+          delete problems[item.key];
+          await save();
+        }),
+      ),
+    );
+    extras.replaceChildren(
+      h(
+        'div',
+        {},
+        draft.findings.length > 0 && h('p', { class: 'ok' }, t('findings_added', { count: draft.findings.length })),
+        h('details', {}, h('summary', { class: 'big' }, t('add_finding')), adHocFindingForm(draft, save)),
+      ),
+    );
   };
   paint();
 
@@ -102,20 +148,45 @@ export async function renderCheckDraft(draftId) {
     await saveDraft(draft);
     return submit(draft, version, location, title);
   };
-  const note = h('textarea', { id: 'general-note', rows: 2, onchange: async (event) => { draft.note = event.target.value; await saveDraft(draft); } }, draft.note || '');
+  const note = h(
+    'textarea',
+    {
+      id: 'general-note',
+      rows: 2,
+      onchange: async (event) => {
+        draft.note = event.target.value;
+        await saveDraft(draft);
+      },
+    },
+    draft.note || '',
+  );
 
-  show(h('section', { class: 'screen', 'data-testid': 'check-draft' },
-    h('h1', {}, pick(asset || location)),
-    h('p', { class: 'subtitle' }, `${pick(template)} · v${version.number}`),
-    asset && assetFacts(asset, location),
-    list,
-    extras,
-    h('label', { for: 'general-note' }, t('general_note')), note,
-    h('button', { type: 'button', class: 'big primary', 'data-testid': 'submit', onclick: onSubmit }, t('submit')),
-    h('details', {}, h('summary', { class: 'big' }, t('could_not_inspect')), notInspectedForm(draft, onNotInspected)),
-    h('button', { type: 'button', class: 'big plain', async onclick() {
-      if (!window.confirm(t('confirm_discard'))) return;
-      await discardDraft(draft.id);
-      go('/home');
-    } }, t('discard'))));
+  show(
+    h(
+      'section',
+      { class: 'screen', 'data-testid': 'check-draft' },
+      h('h1', {}, pick(asset || location)),
+      h('p', { class: 'subtitle' }, `${pick(template)} · v${version.number}`),
+      asset && assetFacts(asset, location),
+      list,
+      extras,
+      h('label', { for: 'general-note' }, t('general_note')),
+      note,
+      h('button', { type: 'button', class: 'big primary', 'data-testid': 'submit', onclick: onSubmit }, t('submit')),
+      h('details', {}, h('summary', { class: 'big' }, t('could_not_inspect')), notInspectedForm(draft, onNotInspected)),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'big plain',
+          async onclick() {
+            if (!window.confirm(t('confirm_discard'))) return;
+            await discardDraft(draft.id);
+            go('/home');
+          },
+        },
+        t('discard'),
+      ),
+    ),
+  );
 }

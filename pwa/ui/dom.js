@@ -45,6 +45,9 @@ export function notifyChanged() {
 export function formatTime(ms) {
   if (!ms) return '';
   return new Date(ms).toLocaleString(document.documentElement.lang || 'zh-CN', {
-    month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
   });
 }

@@ -11,7 +11,11 @@ export function photoButton({ draft, onPhoto }) {
   counter += 1;
   const id = `photo-${counter}`;
   const input = h('input', {
-    id, type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden',
+    id,
+    type: 'file',
+    accept: 'image/*',
+    capture: 'environment',
+    class: 'visually-hidden',
     async onchange() {
       const file = input.files?.[0];
       if (!file) return;

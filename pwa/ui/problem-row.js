@@ -50,13 +50,16 @@ export function problemRow(problem, onDismiss) {
   const merged = problem.kind === 'merged';
   const lines = merged
     ? (problem.conflicts || []).map(conflictText)
-    // Codes with a sentence of their own (an asset registration's are in register-asset.js); any
-    // other is shown as it is, for an administrator.
-    : [rejectionText(problem) || known(`refused_${problem.code}`, t('refused_other', { code: problem.code }))];
-  return h('li', { class: `record status-${merged ? 'amber' : 'red'}`, dataset: { kind: problem.kind } },
+    : // Codes with a sentence of their own (an asset registration's are in register-asset.js); any
+      // other is shown as it is, for an administrator.
+      [rejectionText(problem) || known(`refused_${problem.code}`, t('refused_other', { code: problem.code }))];
+  return h(
+    'li',
+    { class: `record status-${merged ? 'amber' : 'red'}`, dataset: { kind: problem.kind } },
     h('span', { class: 'row-main' }, recordName(problem)),
     lines.map((line) => h('span', { class: 'row-sub' }, line)),
     h('span', { class: 'row-sub what-to-do' }, t(merged ? 'conflict_what_to_do' : 'refused_what_to_do')),
     // A refusal stays until the work is exported and handled: it is the only copy.
-    merged && h('button', { class: 'choice', onclick: onDismiss }, t('dismiss')));
+    merged && h('button', { class: 'choice', onclick: onDismiss }, t('dismiss')),
+  );
 }

@@ -1,7 +1,13 @@
 // Register an unknown asset on the spot: what the scan screen shows under an unknown code, the
 // short one-hand form, and what the asset screen says until the server has the registration.
 import {
-  AGENTS, ASSET_KINDS, canRegisterAssets, labelHolder, registrableCode, registrationChange, registrationProblems,
+  AGENTS,
+  ASSET_KINDS,
+  canRegisterAssets,
+  labelHolder,
+  registrableCode,
+  registrationChange,
+  registrationProblems,
 } from '../capture/asset-registration.js';
 import { getMeta } from '../db/meta.js';
 import { listAll } from '../db/pack.js';
@@ -35,27 +41,49 @@ export async function unknownCodePanel(text) {
   }
   const code = registrableCode(text);
   if (!code) return h('p', { class: 'warn', 'data-testid': 'unknown-code-help' }, t('register_not_a_label'));
-  return h('div', { 'data-testid': 'unknown-code-help' },
+  return h(
+    'div',
+    { 'data-testid': 'unknown-code-help' },
     h('p', {}, t('register_offer')),
-    h('button', {
-      type: 'button', class: 'big primary', 'data-testid': 'register-asset',
-      onclick: async () => show(await registrationScreen(code, siteId)),
-    }, t('register_asset')));
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'big primary',
+        'data-testid': 'register-asset',
+        onclick: async () => show(await registrationScreen(code, siteId)),
+      },
+      t('register_asset'),
+    ),
+  );
 }
 
 function choiceGroup(id, label, values, chosen, textOf, onPick) {
-  const buttons = values.map((value) => h('button', {
-    type: 'button', class: 'choice', 'aria-pressed': String(value === chosen), dataset: { value },
-    onclick: () => {
-      buttons.forEach((button) => button.setAttribute('aria-pressed', String(button.dataset.value === value)));
-      onPick(value);
-    },
-  }, textOf(value)));
+  const buttons = values.map((value) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'choice',
+        'aria-pressed': String(value === chosen),
+        dataset: { value },
+        onclick: () => {
+          buttons.forEach((button) => button.setAttribute('aria-pressed', String(button.dataset.value === value)));
+          onPick(value);
+        },
+      },
+      textOf(value),
+    ),
+  );
   return h('div', { id, class: 'choices', role: 'group', 'aria-label': label, tabindex: '-1' }, buttons);
 }
 
 function field(name, control, hint = null) {
-  return [h('label', { for: FIELDS[name].id }, t(FIELDS[name].label)), hint && h('p', { class: 'subtitle' }, hint), control];
+  return [
+    h('label', { for: FIELDS[name].id }, t(FIELDS[name].label)),
+    hint && h('p', { class: 'subtitle' }, hint),
+    control,
+  ];
 }
 
 function input(name, attrs = {}) {
@@ -67,19 +95,49 @@ function kindSection(form, categories, today) {
   if (form.kind === 'fire_extinguisher') {
     return [
       h('p', { class: 'field-label' }, t('agent')),
-      choiceGroup(FIELDS.agent.id, t('agent'), AGENTS, form.agent, (agent) => t(`agent_${agent}`), (agent) => { form.agent = agent; }),
+      choiceGroup(
+        FIELDS.agent.id,
+        t('agent'),
+        AGENTS,
+        form.agent,
+        (agent) => t(`agent_${agent}`),
+        (agent) => {
+          form.agent = agent;
+        },
+      ),
       field('manufactured_on', input('manufactured_on', { type: 'date', max: today, value: form.manufactured_on })),
-      field('last_serviced_on', input('last_serviced_on', { type: 'date', max: today, value: form.last_serviced_on }), t('optional_on_tag')),
-      field('capacity_kg', input('capacity_kg', { type: 'number', inputmode: 'decimal', min: '0', step: '0.1', value: form.capacity_kg })),
+      field(
+        'last_serviced_on',
+        input('last_serviced_on', { type: 'date', max: today, value: form.last_serviced_on }),
+        t('optional_on_tag'),
+      ),
+      field(
+        'capacity_kg',
+        input('capacity_kg', { type: 'number', inputmode: 'decimal', min: '0', step: '0.1', value: form.capacity_kg }),
+      ),
     ];
   }
   if (form.kind === 'bait_station') {
-    return field('station_number', input('station_number', { type: 'number', inputmode: 'numeric', min: '1', step: '1', value: form.station_number }));
+    return field(
+      'station_number',
+      input('station_number', {
+        type: 'number',
+        inputmode: 'numeric',
+        min: '1',
+        step: '1',
+        value: form.station_number,
+      }),
+    );
   }
   const control = categories.length
-    ? h('select', { id: FIELDS.category.id, name: 'category' },
-      h('option', { value: '' }, t('choose_one')),
-      categories.map((category) => h('option', { value: category.value, selected: category.value === form.category }, category.label)))
+    ? h(
+        'select',
+        { id: FIELDS.category.id, name: 'category' },
+        h('option', { value: '' }, t('choose_one')),
+        categories.map((category) =>
+          h('option', { value: category.value, selected: category.value === form.category }, category.label),
+        ),
+      )
     : input('category', { value: form.category });
   return field('category', control);
 }
@@ -98,7 +156,16 @@ async function siteChoices(siteId) {
 }
 
 function readForm(formElement, form) {
-  for (const name of ['code', 'name', 'location_id', 'manufactured_on', 'last_serviced_on', 'capacity_kg', 'station_number', 'category']) {
+  for (const name of [
+    'code',
+    'name',
+    'location_id',
+    'manufactured_on',
+    'last_serviced_on',
+    'capacity_kg',
+    'station_number',
+    'category',
+  ]) {
     const element = formElement.querySelector(`#${FIELDS[name].id}`);
     if (element) form[name] = element.value;
   }
@@ -114,35 +181,70 @@ async function registrationScreen(code, siteId) {
   const today = localDay();
   const { locations, categories } = await siteChoices(siteId);
   const form = {
-    kind: 'fire_extinguisher', code: code.code, qr_token: code.qrToken, name: t('kind_fire_extinguisher'),
-    location_id: '', agent: null, manufactured_on: '', last_serviced_on: '', capacity_kg: '', station_number: '', category: '',
+    kind: 'fire_extinguisher',
+    code: code.code,
+    qr_token: code.qrToken,
+    name: t('kind_fire_extinguisher'),
+    location_id: '',
+    agent: null,
+    manufactured_on: '',
+    last_serviced_on: '',
+    capacity_kg: '',
+    station_number: '',
+    category: '',
   };
   let nameEdited = false;
   const problem = h('div', { class: 'error', role: 'alert', 'data-testid': 'register-problem' });
   const kindFacts = h('div', {});
   const paintKind = () => kindFacts.replaceChildren(...kindSection(form, categories, today).flat().filter(Boolean));
-  const name = input('name', { value: form.name, maxlength: '200', oninput: () => { nameEdited = true; } });
-  const element = h('form', { class: 'stack', 'data-testid': 'register-form', novalidate: true },
+  const name = input('name', {
+    value: form.name,
+    maxlength: '200',
+    oninput: () => {
+      nameEdited = true;
+    },
+  });
+  const element = h(
+    'form',
+    { class: 'stack', 'data-testid': 'register-form', novalidate: true },
     code.qrToken ? h('p', { class: 'subtitle' }, t('register_label_kept')) : null,
     h('p', { class: 'field-label' }, t('asset_kind')),
-    choiceGroup(FIELDS.kind.id, t('asset_kind'), ASSET_KINDS, form.kind, (kind) => t(`kind_${kind}`), (kind) => {
-      readForm(element, form);
-      form.kind = kind;
-      if (!nameEdited) {
-        form.name = t(`kind_${kind}`);
-        name.value = form.name;
-      }
-      paintKind();
-    }),
-    field('code', input('code', { value: form.code, autocapitalize: 'characters', maxlength: '32' }), t('asset_code_hint')),
+    choiceGroup(
+      FIELDS.kind.id,
+      t('asset_kind'),
+      ASSET_KINDS,
+      form.kind,
+      (kind) => t(`kind_${kind}`),
+      (kind) => {
+        readForm(element, form);
+        form.kind = kind;
+        if (!nameEdited) {
+          form.name = t(`kind_${kind}`);
+          name.value = form.name;
+        }
+        paintKind();
+      },
+    ),
+    field(
+      'code',
+      input('code', { value: form.code, autocapitalize: 'characters', maxlength: '32' }),
+      t('asset_code_hint'),
+    ),
     field('name', name),
-    field('location_id', h('select', { id: FIELDS.location_id.id, name: 'location_id' },
-      h('option', { value: '' }, t('choose_one')),
-      locations.map((location) => h('option', { value: location.id }, `${pick(location)} · ${location.code}`)))),
+    field(
+      'location_id',
+      h(
+        'select',
+        { id: FIELDS.location_id.id, name: 'location_id' },
+        h('option', { value: '' }, t('choose_one')),
+        locations.map((location) => h('option', { value: location.id }, `${pick(location)} · ${location.code}`)),
+      ),
+    ),
     kindFacts,
     problem,
     h('button', { type: 'submit', class: 'big primary', 'data-testid': 'save-registration' }, t('register_save')),
-    h('button', { type: 'button', class: 'big plain', onclick: () => go('/scan') }, t('back')));
+    h('button', { type: 'button', class: 'big plain', onclick: () => go('/scan') }, t('back')),
+  );
   paintKind();
   element.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -154,8 +256,12 @@ async function registrationScreen(code, siteId) {
       button.disabled = false;
     }
   });
-  return h('section', { class: 'screen', 'data-testid': 'register-asset-screen' },
-    h('h1', {}, t('register_title')), element);
+  return h(
+    'section',
+    { class: 'screen', 'data-testid': 'register-asset-screen' },
+    h('h1', {}, t('register_title')),
+    element,
+  );
 }
 
 async function saveRegistration(form, siteId, today, element, problem) {
@@ -169,8 +275,10 @@ async function saveRegistration(form, siteId, today, element, problem) {
   // The pack knows the register as of the last sync: an asset it has is opened, not doubled.
   const holder = labelHolder(await listUsableAssets(), { siteId, code: form.code, qrToken: form.qr_token });
   if (holder) {
-    problem.replaceChildren(t('register_code_in_register', { code: holder.code }),
-      h('a', { class: 'big', href: `#/asset/${holder.id}` }, t('open_registered_asset', { code: holder.code })));
+    problem.replaceChildren(
+      t('register_code_in_register', { code: holder.code }),
+      h('a', { class: 'big', href: `#/asset/${holder.id}` }, t('open_registered_asset', { code: holder.code })),
+    );
     return;
   }
   const session = await getMeta('session');
@@ -210,10 +318,20 @@ export async function registrationNotice(asset) {
     return h('p', { class: 'warn', role: 'status', 'data-testid': 'registration-state' }, t('registration_pending'));
   }
   const holder = labelHolder(await listUsableAssets(), {
-    siteId: asset.site_id, code: asset.code, qrToken: asset.qr_token, exceptId: asset.id,
+    siteId: asset.site_id,
+    code: asset.code,
+    qrToken: asset.qr_token,
+    exceptId: asset.id,
   });
-  return h('div', { role: 'alert', 'data-testid': 'registration-state', dataset: { refused: 'true' } },
+  return h(
+    'div',
+    { role: 'alert', 'data-testid': 'registration-state', dataset: { refused: 'true' } },
     h('p', { class: 'error' }, registrationRefusalText(state.code)),
-    holder && h('a', { class: 'big primary', href: `#/asset/${holder.id}`, 'data-testid': 'open-registered-asset' },
-      t('open_registered_asset', { code: holder.code })));
+    holder &&
+      h(
+        'a',
+        { class: 'big primary', href: `#/asset/${holder.id}`, 'data-testid': 'open-registered-asset' },
+        t('open_registered_asset', { code: holder.code }),
+      ),
+  );
 }

@@ -14,8 +14,9 @@ async function findScanned(token) {
   const wanted = token.toLowerCase();
   // Registrations this phone made that the server refused are left out: the label is another's.
   const assets = await listUsableAssets();
-  return assets.find((row) => row.qr_token === token)
-    || assets.find((row) => (row.code || '').toLowerCase() === wanted);
+  return (
+    assets.find((row) => row.qr_token === token) || assets.find((row) => (row.code || '').toLowerCase() === wanted)
+  );
 }
 
 async function resolve(text, message, unknown) {
@@ -64,13 +65,32 @@ export function renderScan() {
   const code = h('input', { id: 'manual-code', autocapitalize: 'characters', autocomplete: 'off' });
   const unknown = h('div', { 'data-testid': 'unknown-code' });
   window.addEventListener('hashchange', () => stopCamera(), { once: true });
-  show(h('section', { class: 'screen', 'data-testid': 'scan' },
-    h('h1', {}, t('scan_title')),
-    h('button', { class: 'big primary', 'data-testid': 'start-camera', onclick: () => startCamera(video, message, unknown) }, t('start_camera')),
-    video,
-    message,
-    unknown,
-    h('form', { class: 'stack', onsubmit: (event) => { event.preventDefault(); resolve(code.value, message, unknown); } },
-      h('label', { for: 'manual-code' }, t('manual_code')), code,
-      h('button', { type: 'submit', class: 'big' }, t('lookup')))));
+  show(
+    h(
+      'section',
+      { class: 'screen', 'data-testid': 'scan' },
+      h('h1', {}, t('scan_title')),
+      h(
+        'button',
+        { class: 'big primary', 'data-testid': 'start-camera', onclick: () => startCamera(video, message, unknown) },
+        t('start_camera'),
+      ),
+      video,
+      message,
+      unknown,
+      h(
+        'form',
+        {
+          class: 'stack',
+          onsubmit: (event) => {
+            event.preventDefault();
+            resolve(code.value, message, unknown);
+          },
+        },
+        h('label', { for: 'manual-code' }, t('manual_code')),
+        code,
+        h('button', { type: 'submit', class: 'big' }, t('lookup')),
+      ),
+    ),
+  );
 }

@@ -6,8 +6,12 @@ import { formatTime, h } from './dom.js';
 import { go } from './router.js';
 
 const MESSAGES = {
-  offline: 'sync_offline', timeout: 'sync_timeout', server_error: 'sync_server_error',
-  signed_out: 'sync_signed_out', sync_unavailable: 'sync_unavailable', client_too_old: 'sync_client_too_old',
+  offline: 'sync_offline',
+  timeout: 'sync_timeout',
+  server_error: 'sync_server_error',
+  signed_out: 'sync_signed_out',
+  sync_unavailable: 'sync_unavailable',
+  client_too_old: 'sync_client_too_old',
 };
 
 export function problemText(status) {
@@ -23,15 +27,24 @@ export function mountSyncBar(container, { onSyncNow }) {
     const problem = offline ? t('sync_offline') : problemText(status);
     container.className = `sync-bar status-${level}`;
     container.replaceChildren(
-      h('div', { class: 'sync-text' },
-        h('strong', { 'data-testid': 'sync-pending' },
-          counts.ops + counts.photos ? t('sync_pending', counts) : t('sync_all_done')),
+      h(
+        'div',
+        { class: 'sync-text' },
+        h(
+          'strong',
+          { 'data-testid': 'sync-pending' },
+          counts.ops + counts.photos ? t('sync_pending', counts) : t('sync_all_done'),
+        ),
         h('span', {}, status?.last_ok_at ? t('sync_last', { when: formatTime(status.last_ok_at) }) : t('sync_never')),
         problem && h('span', { class: 'sync-problem', role: 'status', 'data-testid': 'sync-problem' }, problem),
-        counts.problems > 0 && h('button', { class: 'link', onclick: () => go('/settings') }, t('problems', { count: counts.problems })),
+        counts.problems > 0 &&
+          h('button', { class: 'link', onclick: () => go('/settings') }, t('problems', { count: counts.problems })),
       ),
-      h('button', { class: 'sync-now', disabled: syncing, onclick: onSyncNow, 'data-testid': 'sync-now' },
-        syncing ? t('syncing') : t('sync_now')),
+      h(
+        'button',
+        { class: 'sync-now', disabled: syncing, onclick: onSyncNow, 'data-testid': 'sync-now' },
+        syncing ? t('syncing') : t('sync_now'),
+      ),
     );
   }
   window.addEventListener('roundbook:changed', () => update());

@@ -17,7 +17,12 @@ function offer(worker) {
   const banner = document.getElementById('update-banner');
   banner.replaceChildren(
     h('span', {}, t('update_ready')),
-    h('button', { class: 'choice', 'data-testid': 'apply-update', onclick: () => applyUpdate(worker) }, t('update_apply')));
+    h(
+      'button',
+      { class: 'choice', 'data-testid': 'apply-update', onclick: () => applyUpdate(worker) },
+      t('update_apply'),
+    ),
+  );
   banner.hidden = false;
 }
 
