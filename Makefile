@@ -31,7 +31,7 @@ run: install pwa ## Set up the database, seed the demo hospital, serve on http:/
 test: install pwa browser ## Run the whole suite (SQLite, PostgreSQL, Redis, Chromium)
 	$(BIN)/pytest
 
-lint: install ## Check style (ruff) and types of the sync core (mypy --strict)
+lint: install pwa-lint ## Check style (ruff), types of the sync core (mypy --strict), the field app (ESLint, Prettier)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy sync

@@ -5,7 +5,7 @@ PWA_STAMP := $(PWA_DIR)/dist/.built
 PWA_DEPS_STAMP := $(PWA_DIR)/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: pwa browser
+.PHONY: pwa pwa-lint browser
 
 pwa: $(PWA_STAMP) ## Build the field app into pwa/dist (npm ci + esbuild; only when sources changed)
 
@@ -17,6 +17,10 @@ $(PWA_DEPS_STAMP): $(PWA_DIR)/package.json $(PWA_DIR)/package-lock.json
 $(PWA_STAMP): $(PWA_DEPS_STAMP) $(PWA_SOURCES)
 	cd $(PWA_DIR) && npm run --silent build
 	@touch $@
+
+# ESLint (bugs) and prettier --check (layout), devDependencies of pwa/; `npm run format` fixes.
+pwa-lint: $(PWA_DEPS_STAMP) ## Check the field app with ESLint and Prettier
+	cd $(PWA_DIR) && npm run --silent lint
 
 browser: ## Install Debian's Chromium for the browser tests (needs root)
 	@if [ -x $(CHROMIUM) ]; then \
