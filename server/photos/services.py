@@ -192,32 +192,43 @@ def missing_photo_sha256s(
     """Return, per inspection, the expected photos not received yet (sorted; only non-empty)."""
     if not inspection_ids:
         return {}
-    # Two lookups by key rather than a join, and no condition on columns with an index of
-    # their own (site_id, status): on tables grown faster than their statistics, PostgreSQL
-    # planned those as scans of every expected photo (60 ms per 100 inspections, growing).
-    # Inspection ids are unique across sites; the site is checked on the photos below.
-    links = db.session.execute(
-        select(PhotoInspectionLink.inspection_id, PhotoInspectionLink.photo_id).where(
-            in_values(PhotoInspectionLink.inspection_id, inspection_ids)
-        )
-    ).all()
-    if not links:
-        return {}
-    photos = db.session.execute(
-        select(Photo.id, Photo.sha256, Photo.site_id, Photo.status).where(
-            in_values(Photo.id, {photo_id for _, photo_id in links})
-        )
-    )
-    expected = {
-        photo_id: sha
-        for photo_id, sha, photo_site_id, status in photos
-        if photo_site_id == site_id and status is PhotoStatus.EXPECTED
-    }
     missing: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for inspection_id, photo_id in links:
-        if photo_id in expected:
-            missing[inspection_id].append(expected[photo_id])
+    for inspection_id, sha, photo_site_id, status in _photos_of_inspections(inspection_ids):
+        if photo_site_id == site_id and status is PhotoStatus.EXPECTED:
+            missing[inspection_id].append(sha)
     return {inspection_id: sorted(shas) for inspection_id, shas in missing.items()}
+
+
+# Per inspection, an index probe for its links and one per photo, whatever the statistics
+# say (OFFSET 0 keeps PostgreSQL from flattening the lateral lookup into a join). As a join,
+# or with conditions on site_id or status (which have indexes of their own), it was planned
+# as a scan of every expected photo whenever statistics lagged a fast-growing table: 60 ms
+# for 100 inspections at 20,000 photos. Inspection ids are unique across sites; the site
+# and the status are checked by the caller.
+_PHOTOS_OF_INSPECTIONS = text(
+    """
+    SELECT link.inspection_id, photos.sha256, photos.site_id, photos.status
+    FROM unnest(CAST(:inspection_ids AS uuid[])) AS wanted(inspection_id)
+    CROSS JOIN LATERAL (
+        SELECT photos_inspection_links.inspection_id, photos_inspection_links.photo_id
+        FROM photos_inspection_links
+        WHERE photos_inspection_links.inspection_id = wanted.inspection_id
+        OFFSET 0
+    ) AS link
+    JOIN photos ON photos.id = link.photo_id
+    """
+).columns(PhotoInspectionLink.inspection_id, Photo.sha256, Photo.site_id, Photo.status)
+
+
+def _photos_of_inspections(inspection_ids: Collection[uuid.UUID]) -> Iterable[Any]:
+    """(inspection_id, sha256, site_id, status) of every photo these inspections expect."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.execute(_PHOTOS_OF_INSPECTIONS, {"inspection_ids": list(inspection_ids)})
+    return db.session.execute(
+        select(PhotoInspectionLink.inspection_id, Photo.sha256, Photo.site_id, Photo.status)
+        .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
+        .where(PhotoInspectionLink.inspection_id.in_(list(inspection_ids)))
+    )
 
 
 def find_photo(site_id: uuid.UUID, sha256: str) -> Photo | None:
