@@ -1,6 +1,6 @@
 """Sync benchmark: push, replay, pull and conflicting edits against gunicorn on PostgreSQL.
 
-Creates a throwaway database, starts `gunicorn 'server:create_app()'` on a loopback port
+Creates a throwaway database, starts gunicorn with server.gunicorn_conf on a loopback port
 (as the README deploys it), and prints records/s, batch latency p50/p95, and the counts of
 lost, duplicated and silently overwritten records (all must be 0).
 
@@ -169,6 +169,8 @@ def main() -> None:
         server = subprocess.Popen(
             [
                 str(ROOT / ".venv/bin/gunicorn"),
+                "-c",
+                "python:server.gunicorn_conf",
                 "--workers",
                 str(args.workers),
                 "--bind",
