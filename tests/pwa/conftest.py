@@ -141,16 +141,28 @@ def pwa_browser(playwright_driver: Playwright, chromium_path: Path) -> Iterator[
     browser.close()
 
 
-@pytest.fixture
-def pwa_context(pwa_browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
-    """A fresh phone: its own storage, Chinese preferred, service workers allowed."""
-    context = pwa_browser.new_context(
+def _new_phone(browser: Browser, live_server: LiveServer) -> BrowserContext:
+    return browser.new_context(
         base_url=live_server.url,
         locale="zh-CN",
         service_workers="allow",
         viewport={"width": 412, "height": 860},
         accept_downloads=True,
     )
+
+
+@pytest.fixture
+def pwa_context(pwa_browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
+    """A fresh phone: its own storage, Chinese preferred, service workers allowed."""
+    context = _new_phone(pwa_browser, live_server)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def second_context(pwa_browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
+    """Another phone next to pwa_context: its own storage and its own device sign-in."""
+    context = _new_phone(pwa_browser, live_server)
     yield context
     context.close()
 

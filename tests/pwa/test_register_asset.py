@@ -4,12 +4,11 @@ all offline; the registration and the check reach the server exactly once when t
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.pwa.conftest import PROJECT_DIR, LiveServer
 from tests.pwa.phone import (
@@ -26,19 +25,6 @@ from tests.pwa.phone import (
 )
 
 AXE = PROJECT_DIR / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture
-def second_context(pwa_browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
-    """Another crew phone: its own storage and its own device sign-in."""
-    context = pwa_browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        service_workers="allow",
-        viewport={"width": 412, "height": 860},
-    )
-    yield context
-    context.close()
 
 
 def _offline_at_scan(context: BrowserContext, page: Page, username: str) -> Page:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.pwa.conftest import LiveServer
 from tests.pwa.phone import (
@@ -22,19 +21,6 @@ from tests.pwa.phone import (
     wait_for_service_worker,
     wait_ready,
 )
-
-
-@pytest.fixture
-def second_context(pwa_browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
-    """Another phone: its own storage and its own device sign-in."""
-    context = pwa_browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        service_workers="allow",
-        viewport={"width": 412, "height": 860},
-    )
-    yield context
-    context.close()
 
 
 def _signed_in_offline(context: BrowserContext, page: Page) -> Page:
