@@ -54,7 +54,7 @@ from server.sync_api.services import (
     require_change_permission,
     result_payload,
 )
-from server.sync_api.store import conflict_site_id
+from server.sync_api.store import conflict_site_id, is_contention
 from sync.changes import Change, Conflict, RecordState
 from sync.resolve import apply_change
 from sync.store import Receipt
@@ -77,8 +77,6 @@ BULK_ATTEMPTS = 4
 # start, needs one of those rows, this batch gives way (and tries again) before PostgreSQL
 # would pick a victim, which could be the other request.
 FEED_LOCK_WAIT_MS = 500
-# SQLSTATEs of waits that a retry resolves: lock_not_available, deadlock, serialization.
-CONTENTION_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 
 
 class Unplannable(Exception):
@@ -108,15 +106,10 @@ def push_in_bulk(
             # commit is now visible, so deciding again answers from it.
             db.session.rollback()
         except OperationalError as error:
-            if not _is_contention(error):
+            if not is_contention(error):
                 raise
             db.session.rollback()
     return None
-
-
-def _is_contention(error: OperationalError) -> bool:
-    sqlstate = getattr(error.orig, "sqlstate", None)
-    return sqlstate in CONTENTION_SQLSTATES or "database is locked" in str(error.orig)
 
 
 class BatchReferences:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from server.auth.access import Permission, Principal
 from server.db_types import utc_now
@@ -23,7 +23,7 @@ from server.sync_api.materialize import (
     parse_uuid,
     seed_state,
 )
-from server.sync_api.store import Author, SqlChangeStore
+from server.sync_api.store import Author, SqlChangeStore, is_contention
 from sync.changes import Change, Conflict, Cursor, InvalidCursorError, RecordState
 from sync.hlc import Hlc, InvalidHlcError, clamp_remote
 from sync.resolve import apply_change, measure_clock_offset, validate_change
@@ -196,9 +196,9 @@ def push_changes(principal: Principal, batch: Mapping[str, Any]) -> PushOutcome:
 
     results = push_in_bulk(context, batch["changes"])
     if results is None:
-        # An unforeseen race (IntegrityError) in the bulk write: it was rolled back; apply
-        # the batch again change by change, which answers each conflict on its own.
-        results = _push_one_by_one(context, batch["changes"])
+        # A rare shape, or a batch that kept losing races in bulk: it was rolled back; apply
+        # it change by change, which answers each conflict on its own.
+        results = _push_one_by_one_until_done(context, batch["changes"])
     epoch = context.store.epoch
     db.session.commit()
     # Read after the commit: the feed lock is not held while the answers are completed.
@@ -206,9 +206,29 @@ def push_changes(principal: Principal, batch: Mapping[str, Any]) -> PushOutcome:
     return PushOutcome(epoch, context.server_now_ms, context.clock_offset_ms, results)
 
 
+# Tries of the change-by-change path; PostgreSQL may pick it as a deadlock's victim.
+ONE_BY_ONE_ATTEMPTS = 3
+
+
+def _push_one_by_one_until_done(
+    context: PushContext, changes: list[Mapping[str, Any]]
+) -> list[ChangeResult]:
+    attempt = 1
+    while True:
+        try:
+            return _push_one_by_one(context, changes)
+        except OperationalError as error:
+            db.session.rollback()
+            if attempt == ONE_BY_ONE_ATTEMPTS or not is_contention(error):
+                raise
+            attempt += 1
+
+
 def _push_one_by_one(context: PushContext, changes: list[Mapping[str, Any]]) -> list[ChangeResult]:
-    # Batches apply one at a time: taking the feed lock first means no two batches can
-    # hold record rows and the seq counter in opposite orders.
+    # The feed counter first: change-by-change batches apply one at a time. A bulk batch
+    # takes its records first and the counter last, and gives way when the two cross
+    # (see sync_api.bulk.FEED_LOCK_WAIT_MS); a deadlock PostgreSQL breaks otherwise is
+    # retried by the caller.
     context.store.lock_feed()
     waiting: set[tuple[str, str]] = set()
     results = []

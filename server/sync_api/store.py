@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from server.db_copy import in_values, insert_rows
@@ -323,10 +324,11 @@ class SqlChangeStore:
         """
         if not entries:
             return
-        self._server_row()
         if lock_wait_ms is not None and self._is_postgresql():
-            # SET LOCAL lasts to the end of the transaction: only the feed rows follow.
+            # SET LOCAL lasts to the end of the transaction: only the feed rows follow. Set
+            # first: re-creating a missing counter row waits for the counter too.
             self.session.execute(text(f"SET LOCAL lock_timeout = {int(lock_wait_ms)}"))
+        self._server_row()
         last = self.session.execute(
             update(SyncServer)
             .where(SyncServer.id == SERVER_ROW_ID)
@@ -418,6 +420,17 @@ class SqlChangeStore:
             for row in rows:
                 rows_by_key[(row.record_type, row.record_id)] = row
         return rows_by_key
+
+
+# SQLSTATEs of waits that trying again resolves: lock_not_available, deadlock_detected,
+# serialization_failure.
+CONTENTION_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def is_contention(error: OperationalError) -> bool:
+    """Whether the database refused a statement because of another transaction's locks."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate in CONTENTION_SQLSTATES or "database is locked" in str(error.orig)
 
 
 def _state_row(state: RecordState) -> dict[str, Any]:
