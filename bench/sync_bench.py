@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BASE_MS = 1_732_400_000_000
 BATCH = 100
+ANSWER_KEYS = [f"item_{index:02d}" for index in range(20)]
 
 
 def _free_port() -> int:
@@ -69,7 +70,6 @@ def _setup(database_url: str) -> dict[str, Any]:
     from server.auth.services import create_user, grant_membership, register_device
     from server.extensions import db
     from tests.factories import make_location, make_site
-    from tests.server.inspections.factories import make_template
 
     app = create_app(
         None, SQLALCHEMY_DATABASE_URI=database_url, PASSWORD_TIME_COST=1, PASSWORD_MEMORY_KIB=64
@@ -78,7 +78,7 @@ def _setup(database_url: str) -> dict[str, Any]:
         upgrade()
         site = make_site()
         location = make_location(site)
-        version = make_template(site).versions[0]
+        version = _ward_round_of_twenty_checks(site)
         tokens = []
         for n in range(9):
             user = create_user(None, username=f"bench{n}", password="x" * 12, display_name="b")
@@ -94,12 +94,38 @@ def _setup(database_url: str) -> dict[str, Any]:
         }
 
 
+def _ward_round_of_twenty_checks(site: Any) -> Any:
+    """A published ward-round checklist of twenty pass/fail/n.a. items."""
+    from server.checklists.models import ChecklistTemplateVersion, VersionStatus
+    from server.extensions import db
+    from tests.server.inspections.factories import make_template
+
+    template = make_template(site)
+    version = ChecklistTemplateVersion(
+        id=uuid.uuid4(),
+        site_id=site.id,
+        number=2,
+        status=VersionStatus.PUBLISHED,
+        items=[
+            {**template.versions[0].items[0], "key": key, "label_zh": key, "label_en": key}
+            for key in ANSWER_KEYS
+        ],
+    )
+    template.versions.append(version)
+    db.session.commit()
+    return version
+
+
 def _inspection(ctx: dict[str, Any], n: int) -> dict[str, Any]:
+    """A submitted ward round: twenty answers, two failed with a note and a photo (~3 KB)."""
+    answers: dict[str, Any] = {key: {"value": "pass"} for key in ANSWER_KEYS}
+    for index, key in enumerate(ANSWER_KEYS[:2]):
+        answers[key] = {
+            "value": "fail",
+            "note": "巡查记录：四壁有尘，地面有污物，已通知保洁复查。" * 5,
+            "photo_sha256s": [f"{2 * n + index:064x}"],
+        }
     notes = "巡查记录：四壁无尘，窗明几净，地面无痰迹、污物。" * 6
-    answers = {
-        "in_place": {"value": "pass", "note": notes},
-        "gauge_green": {"value": "fail", "note": notes, "photo_sha256s": [f"{n:064x}"]},
-    }
     return {
         "change_id": str(uuid.uuid4()),
         "record_type": "inspection",
