@@ -49,7 +49,7 @@ migrate: install ## Upgrade the database to the latest migration
 revision: install ## Autogenerate a migration: make revision m="what changed"
 	$(BIN)/roundbook db revision --autogenerate -m "$(m)"
 
-bench: install vips ## Run the benchmarks under bench/
+bench: install vips pwa browser ## Run the benchmarks under bench/
 	@for bench in bench/*_bench.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
 
 vips: ## Install vipsthumbnail, the photo benchmark's yardstick (Debian's libvips-tools; needs root)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
+import uuid
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -180,3 +182,45 @@ def outbox_counts(page: Page) -> dict[str, int]:
     """What the phone still holds: queued ops and photos waiting to upload."""
     photos = [photo for photo in read_store(page, "photos") if photo["state"] == "pending"]
     return {"ops": len(read_store(page, "outbox")), "photos": len(photos)}
+
+
+def queue_not_inspected_rounds(page: Page, count: int) -> None:
+    """Queue `count` "could not inspect" ward rounds straight into the outbox, as a phone that
+    worked offline all day would hold them, and tell the app (as its own notifyChanged does) so
+    the sync bar counts them. Ops are shaped as outbox/index.js stores them: the store is the
+    contract with the drainer."""
+    session = session_of(page)
+    template = next(t for t in read_store(page, "templates") if t["key"] == "ward_round")
+    version = next(v for v in read_store(page, "versions") if v["template_id"] == template["id"])
+    wards = [location for location in read_store(page, "locations") if location["kind"] == "ward"]
+    now_ms = int(time.time() * 1000)
+    ops = [
+        {
+            "op_id": str(uuid.uuid4()),
+            "type": "inspection.submit",
+            "base_version": None,
+            "attempts": 0,
+            "queued_at": now_ms,
+            "user_id": session["user"]["id"],
+            "payload": {
+                "record_type": "inspection",
+                "record_id": str(uuid.uuid4()),
+                "op": "submit",
+                "hlc": f"{now_ms:018d}-{index:04d}-{session['device_id']}",
+                "observed_at": now_ms,
+                "fields": {
+                    "site_id": version["site_id"],
+                    "template_version_id": version["id"],
+                    "location_id": wards[index % len(wards)]["id"],
+                    "started_at": now_ms,
+                    "finished_at": now_ms,
+                    "answers": {},
+                    "not_inspected_reason": "locked",
+                    "note": "",
+                },
+            },
+        }
+        for index in range(count)
+    ]
+    write_store(page, "outbox", ops)
+    page.evaluate("window.dispatchEvent(new CustomEvent('roundbook:changed'))")
