@@ -197,6 +197,7 @@ def main() -> None:
                 str(ROOT / ".venv/bin/gunicorn"),
                 "-c",
                 "python:server.gunicorn_conf",
+                "--no-control-socket",
                 "--workers",
                 str(args.workers),
                 "--bind",
