@@ -168,6 +168,23 @@ def second_context(pwa_browser: Browser, live_server: LiveServer) -> Iterator[Br
 
 
 @pytest.fixture
+def camera_browser(
+    playwright_driver: Playwright, chromium_path: Path, live_server: LiveServer, tmp_path: Path
+) -> Iterator[tuple[Browser, Path]]:
+    """Chromium whose camera films whatever label the test writes to the video file."""
+    video = tmp_path / "camera.y4m"
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    browser = playwright_driver.chromium.launch(executable_path=str(chromium_path), args=args)
+    yield browser, video
+    browser.close()
+
+
+@pytest.fixture
 def pwa_page(pwa_context: BrowserContext) -> Page:
     """A page of the fresh phone that fails the test on any uncaught script error."""
     page = pwa_context.new_page()

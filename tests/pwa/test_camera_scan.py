@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.pwa.conftest import CHROMIUM_ARGS, PROJECT_DIR, LiveServer
+from tests.pwa.conftest import PROJECT_DIR, LiveServer
 from tests.pwa.phone import open_app, read_store, sign_in, wait_for_service_worker, wait_ready
 
 FRAME_SIZE = (640, 480)
@@ -39,23 +37,6 @@ def _y4m_video(image: Path, out: Path) -> Path:
     header = f"YUV4MPEG2 W{FRAME_SIZE[0]} H{FRAME_SIZE[1]} F10:1 Ip A1:1 C420jpeg\n".encode()
     out.write_bytes(header + b"".join(b"FRAME\n" + planes for _ in range(FRAME_COUNT)))
     return out
-
-
-@pytest.fixture
-def camera_browser(
-    playwright_driver: Playwright, chromium_path: Path, live_server: LiveServer, tmp_path: Path
-) -> Iterator[tuple[Browser, Path]]:
-    """Chromium whose camera films whatever label the test writes to the video file."""
-    video = tmp_path / "camera.y4m"
-    args = [
-        *CHROMIUM_ARGS,
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]
-    browser = playwright_driver.chromium.launch(executable_path=str(chromium_path), args=args)
-    yield browser, video
-    browser.close()
 
 
 def test_camera_scan_opens_the_labelled_asset_when_offline(

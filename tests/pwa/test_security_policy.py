@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
-from tests.pwa.conftest import CHROMIUM_ARGS, LiveServer
+from tests.pwa.conftest import LiveServer
 from tests.pwa.phone import (
     answer_all,
     fail_item_with_note_and_photo,
@@ -147,24 +147,14 @@ def test_field_app_reports_no_violation_when_reopened_offline_from_the_service_w
 
 @pytest.fixture
 def camera_context(
-    playwright_driver: Playwright, chromium_path: Path, live_server: LiveServer, tmp_path: Path
+    camera_browser: tuple[Browser, Path], live_server: LiveServer
 ) -> Iterator[tuple[BrowserContext, Path]]:
     """A phone whose camera films whatever label the test writes to the video file."""
-    video = tmp_path / "camera.y4m"
-    args = [
-        *CHROMIUM_ARGS,
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]
-    browser: Browser = playwright_driver.chromium.launch(
-        executable_path=str(chromium_path), args=args
-    )
+    browser, video = camera_browser
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     context.grant_permissions(["camera"])
     yield context, video
     context.close()
-    browser.close()
 
 
 def test_camera_scan_reports_no_violation_when_the_wasm_decoder_reads_a_label(
