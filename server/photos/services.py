@@ -135,7 +135,9 @@ def _site_photos(site_id: uuid.UUID, sha256s: list[str]) -> Iterable[Any]:
                 Photo.site_id == site_id, Photo.sha256.in_(sha256s)
             )
         )
-    return db.session.execute(_SITE_PHOTOS_BY_SHA256, {"sha256s": sha256s, "site_id": site_id})
+    return db.session.execute(
+        _SITE_PHOTOS_BY_SHA256, {"sha256s": sha256s, "site_id": site_id}
+    ).all()
 
 
 def _flag_exact_reuse_in_bulk(
@@ -223,12 +225,14 @@ _PHOTOS_OF_INSPECTIONS = text(
 def _photos_of_inspections(inspection_ids: Collection[uuid.UUID]) -> Iterable[Any]:
     """(inspection_id, sha256, site_id, status) of every photo these inspections expect."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.execute(_PHOTOS_OF_INSPECTIONS, {"inspection_ids": list(inspection_ids)})
+        return db.session.execute(
+            _PHOTOS_OF_INSPECTIONS, {"inspection_ids": list(inspection_ids)}
+        ).all()
     return db.session.execute(
         select(PhotoInspectionLink.inspection_id, Photo.sha256, Photo.site_id, Photo.status)
         .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
         .where(PhotoInspectionLink.inspection_id.in_(list(inspection_ids)))
-    )
+    ).all()
 
 
 def find_photo(site_id: uuid.UUID, sha256: str) -> Photo | None:

@@ -470,11 +470,16 @@ def pull_changes(
 
 
 def _missing_photos(changes: list[dict[str, Any]]) -> dict[str, list[str]]:
+    from server.inspections.services import photo_sha256s_of
     from server.photos.services import missing_photo_sha256s
 
     by_site: dict[uuid.UUID, list[uuid.UUID]] = {}
     for record in changes:
-        if record["record_type"] == "inspection" and not record["deleted"]:
+        if (
+            record["record_type"] == "inspection"
+            and not record["deleted"]
+            and photo_sha256s_of(record["fields"])  # most rounds have no photo to wait for
+        ):
             by_site.setdefault(uuid.UUID(record["site_id"]), []).append(
                 uuid.UUID(record["record_id"])
             )
