@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.services import unavailable
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
@@ -39,10 +38,7 @@ def test_mypy_strict_passes_when_run_on_the_sync_core() -> None:
 def test_eslint_and_prettier_report_nothing_when_run_on_the_field_app() -> None:
     if not (PWA_DIR / "node_modules").is_dir():
         # `make test` runs `make pwa` first, which installs them (npm ci, devDependencies too).
-        reason = "pwa/node_modules is missing: run `make pwa` to install ESLint and Prettier"
-        if os.environ.get("ROUNDBOOK_REQUIRE_SERVICES") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable("pwa/node_modules is missing: run `make pwa` to install ESLint and Prettier")
 
     result = _run("npm", "run", "--silent", "lint", cwd=PWA_DIR)
 

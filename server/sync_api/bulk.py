@@ -49,6 +49,7 @@ from server.sync_api.services import (
     Refusal,
     check_change,
     conflict_payload,
+    decide_in_order,
     parse_change,
     readable_payload,
     require_change_permission,
@@ -302,21 +303,7 @@ class _Plan:
         self.inspections: list[dict[str, Any]] = []
         self.photos: dict[uuid.UUID, dict[uuid.UUID, list[str]]] = {}
         self.missing_photos: dict[str, list[str]] = {}
-        self.results = self._decide_all(changes)
-
-    def _decide_all(self, changes: list[Mapping[str, Any]]) -> list[ChangeResult]:
-        waiting: set[Key] = set()
-        results = []
-        for raw in changes:
-            key = (raw["record_type"], raw["record_id"])
-            if key in waiting:
-                result = ChangeResult(raw["change_id"], "retry", "blocked_by_earlier_change")
-            else:
-                result = self._decide(raw)
-            if result.status == "retry":
-                waiting.add(key)
-            results.append(result)
-        return results
+        self.results = decide_in_order(changes, self._decide)
 
     def _decide(self, raw: Mapping[str, Any]) -> ChangeResult:
         receipt = self.receipts.get(raw["change_id"])

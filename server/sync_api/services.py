@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,6 +230,17 @@ def _push_one_by_one(context: PushContext, changes: list[Mapping[str, Any]]) -> 
     # (see sync_api.bulk.FEED_LOCK_WAIT_MS); a deadlock PostgreSQL breaks otherwise is
     # retried by the caller.
     context.store.lock_feed()
+    return decide_in_order(changes, lambda raw: _push_one(context, raw))
+
+
+def decide_in_order(
+    changes: list[Mapping[str, Any]], decide: Callable[[Mapping[str, Any]], ChangeResult]
+) -> list[ChangeResult]:
+    """Answer each change in batch order with decide (both push paths).
+
+    Once a change must wait ('retry'), later changes to the same record wait too, so a
+    record's changes always apply in the order they were made.
+    """
     waiting: set[tuple[str, str]] = set()
     results = []
     for raw in changes:
@@ -237,7 +248,7 @@ def _push_one_by_one(context: PushContext, changes: list[Mapping[str, Any]]) -> 
         if key in waiting:
             result = ChangeResult(raw["change_id"], "retry", "blocked_by_earlier_change")
         else:
-            result = _push_one(context, raw)
+            result = decide(raw)
         if result.status == "retry":
             waiting.add(key)
         results.append(result)

@@ -292,20 +292,7 @@ class SqlChangeStore:
 
         The counter row's update takes its lock until commit: seqs follow commit order.
         """
-        self._server_row()
-        seq = self.session.execute(
-            update(SyncServer)
-            .where(SyncServer.id == SERVER_ROW_ID)
-            .values(last_seq=SyncServer.last_seq + 1)
-            .returning(SyncServer.last_seq)
-        ).scalar_one()
-        values = {"seq": seq, "site_id": site_id, "version": version}
-        self.session.execute(
-            self._insert(SyncFeedEntry)
-            .values(record_type=record_type, record_id=record_id, **values)
-            .on_conflict_do_update(index_elements=["record_type", "record_id"], set_=values)
-        )
-        return int(seq)
+        return self.append_many_to_feed([(site_id, record_type, record_id, version)])
 
     def append_many_to_feed(
         self,
@@ -313,7 +300,7 @@ class SqlChangeStore:
         *,
         new_records: Collection[tuple[str, str]] = (),
         lock_wait_ms: int | None = None,
-    ) -> None:
+    ) -> int:
         """Move many records (site_id, record_type, record_id, version) to the feed's head.
 
         One counter update takes as many seqs as there are entries (its row lock is held to
@@ -321,9 +308,10 @@ class SqlChangeStore:
         once (the caller passes each record's last change only). Records in new_records,
         never in the feed before, are inserted in one COPY. With lock_wait_ms, waiting
         longer than that for the counter raises (PostgreSQL's lock_not_available) instead.
+        Returns the last seq taken (the feed's head; unchanged when there are no entries).
         """
         if not entries:
-            return
+            return self.last_seq()
         if lock_wait_ms is not None and self._is_postgresql():
             # SET LOCAL lasts to the end of the transaction: only the feed rows follow. Set
             # first: re-creating a missing counter row waits for the counter too.
@@ -362,6 +350,7 @@ class SqlChangeStore:
                 ),
                 moved,
             )
+        return int(last)
 
     def record_versions(
         self, keys: Collection[tuple[str, str]], *, lock: bool = False

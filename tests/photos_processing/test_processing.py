@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import io
-import random
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageOps
+from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from server.photos.processing import (
     hamming_distance,
     is_near_duplicate,
     process_photo,
 )
+from tests.server.photos.factories import scene
 
 RED = (255, 0, 0)
 BLUE = (0, 0, 255)
@@ -25,19 +25,6 @@ def _jpeg(image: Image.Image, quality: int = 90, **params: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=quality, **params)
     return buffer.getvalue()
-
-
-def _scene(seed: int, size: tuple[int, int] = (800, 600)) -> Image.Image:
-    """A picture with structure (gradient and shapes) that differs per seed."""
-    rng = random.Random(seed)
-    gradient = Image.linear_gradient("L").rotate(rng.choice((0, 90, 180, 270)))
-    picture = gradient.resize(size).convert("RGB")
-    draw = ImageDraw.Draw(picture)
-    for _ in range(12):
-        x, y = rng.randrange(size[0]), rng.randrange(size[1])
-        box = (x, y, x + rng.randrange(40, 400), y + rng.randrange(40, 300))
-        draw.ellipse(box, fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
-    return picture
 
 
 def _exif(
@@ -78,7 +65,7 @@ def _is_close(pixel: tuple[int, ...], colour: tuple[int, int, int]) -> bool:
 
 
 def test_process_photo_fits_the_long_sides_when_the_original_is_larger() -> None:
-    original = _jpeg(_scene(1, size=(2000, 1500)))
+    original = _jpeg(scene(1, size=(2000, 1500)))
 
     photo = process_photo(original)
 
@@ -87,7 +74,7 @@ def test_process_photo_fits_the_long_sides_when_the_original_is_larger() -> None
 
 
 def test_process_photo_keeps_the_size_when_the_original_is_smaller_than_the_display() -> None:
-    original = _jpeg(_scene(1, size=(800, 600)))
+    original = _jpeg(scene(1, size=(800, 600)))
 
     photo = process_photo(original)
 
@@ -95,7 +82,7 @@ def test_process_photo_keeps_the_size_when_the_original_is_smaller_than_the_disp
 
 
 def test_process_photo_encodes_webp_when_the_original_is_jpeg() -> None:
-    photo = process_photo(_jpeg(_scene(1)))
+    photo = process_photo(_jpeg(scene(1)))
 
     assert photo.display.content_type == photo.thumbnail.content_type == "image/webp"
     assert _decoded(photo.display.data).format == "WEBP"
@@ -104,7 +91,7 @@ def test_process_photo_encodes_webp_when_the_original_is_jpeg() -> None:
 
 def test_process_photo_reads_the_file_when_given_a_path(tmp_path: Path) -> None:
     path = tmp_path / "original.jpg"
-    path.write_bytes(_jpeg(_scene(1)))
+    path.write_bytes(_jpeg(scene(1)))
 
     photo = process_photo(path)
 
@@ -117,7 +104,7 @@ def test_process_photo_renders_heic_when_pillow_heif_is_installed() -> None:
 
     allowed_formats()  # registers the HEIF plugin that saving needs
     buffer = io.BytesIO()
-    _scene(1, size=(2000, 1500)).save(buffer, "HEIF")
+    scene(1, size=(2000, 1500)).save(buffer, "HEIF")
 
     photo = process_photo(buffer.getvalue())
 
@@ -137,7 +124,7 @@ def test_process_photo_keeps_transparency_when_the_original_png_has_alpha() -> N
 
 
 def test_process_photo_strips_gps_from_both_outputs_when_the_original_has_gps() -> None:
-    original = _jpeg(_scene(1), exif=_exif(orientation=6, has_gps=True), xmp=b"<x:xmpmeta/>")
+    original = _jpeg(scene(1), exif=_exif(orientation=6, has_gps=True), xmp=b"<x:xmpmeta/>")
     assert GPS_MARKER.encode() in original
 
     photo = process_photo(original)
@@ -154,7 +141,7 @@ def test_process_photo_strips_gps_from_both_outputs_when_the_original_has_gps() 
 
 def test_process_photo_keeps_the_icc_profile_when_the_original_has_one() -> None:
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    original = _jpeg(_scene(1), icc_profile=srgb)
+    original = _jpeg(scene(1), icc_profile=srgb)
 
     photo = process_photo(original)
 
@@ -200,7 +187,7 @@ def test_process_photo_shows_what_exif_transpose_shows_when_orientation_is_set(
 
 
 def test_process_photo_reads_the_capture_time_in_utc_when_exif_has_an_offset() -> None:
-    original = _jpeg(_scene(1), exif=_exif(taken="2024:05:01 10:11:12", offset="+08:00"))
+    original = _jpeg(scene(1), exif=_exif(taken="2024:05:01 10:11:12", offset="+08:00"))
 
     photo = process_photo(original)
 
@@ -209,7 +196,7 @@ def test_process_photo_reads_the_capture_time_in_utc_when_exif_has_an_offset() -
 
 
 def test_process_photo_assumes_the_camera_zone_when_exif_has_no_offset() -> None:
-    original = _jpeg(_scene(1), exif=_exif(taken="2024:05:01 10:11:12"))
+    original = _jpeg(scene(1), exif=_exif(taken="2024:05:01 10:11:12"))
 
     photo = process_photo(original, camera_tz=timezone(timedelta(hours=8)))
 
@@ -227,7 +214,7 @@ def test_process_photo_assumes_the_camera_zone_when_exif_has_no_offset() -> None
 def test_process_photo_reports_no_capture_time_when_exif_cannot_say_it(
     taken: str | None, offset: str | None
 ) -> None:
-    original = _jpeg(_scene(1), exif=_exif(taken=taken, offset=offset))
+    original = _jpeg(scene(1), exif=_exif(taken=taken, offset=offset))
 
     assert process_photo(original).captured_at is None
 
@@ -236,7 +223,7 @@ def test_process_photo_reports_no_capture_time_when_exif_cannot_say_it(
 
 
 def test_phash_is_near_duplicate_when_the_same_picture_is_re_encoded_smaller() -> None:
-    picture = _scene(3)
+    picture = scene(3)
     copy = picture.resize((400, 300))
 
     first = process_photo(_jpeg(picture)).phash
@@ -246,7 +233,7 @@ def test_phash_is_near_duplicate_when_the_same_picture_is_re_encoded_smaller() -
 
 
 def test_phash_is_near_duplicate_when_the_same_picture_comes_back_as_webp() -> None:
-    first = process_photo(_jpeg(_scene(3)))
+    first = process_photo(_jpeg(scene(3)))
 
     second = process_photo(first.display.data)
 
@@ -254,14 +241,14 @@ def test_phash_is_near_duplicate_when_the_same_picture_comes_back_as_webp() -> N
 
 
 def test_phash_is_not_near_duplicate_when_the_pictures_are_unrelated() -> None:
-    first = process_photo(_jpeg(_scene(3))).phash
-    second = process_photo(_jpeg(_scene(4))).phash
+    first = process_photo(_jpeg(scene(3))).phash
+    second = process_photo(_jpeg(scene(4))).phash
 
     assert not is_near_duplicate(first, second)
 
 
 def test_phash_fits_in_64_bits_when_computed() -> None:
-    assert 0 <= process_photo(_jpeg(_scene(5))).phash < 2**64
+    assert 0 <= process_photo(_jpeg(scene(5))).phash < 2**64
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 import random
-import struct
-import zlib
 
 import pytest
 from PIL import ExifTags, Image
 
 from server.photos.validation import PhotoRejected, UploadFacts, inspect_upload
+from tests.server.photos.factories import make_png_bomb
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
@@ -26,22 +25,6 @@ def _noisy_picture(size: tuple[int, int] = (256, 192)) -> Image.Image:
     """Noise so that the JPEG's entropy-coded data fills most of the file."""
     rng = random.Random(7)
     return Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
-
-
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG that claims width x height pixels in a few dozen bytes: a decompression bomb."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body)
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b""))
-        + chunk(b"IEND", b"")
-    )
 
 
 def _inspect(data: bytes, **overrides: object) -> UploadFacts:
@@ -166,14 +149,14 @@ def test_inspect_upload_rejects_corrupt_image_when_the_file_is_truncated(
 
 
 def test_inspect_upload_rejects_image_too_large_when_a_png_bomb_is_far_over_pillows_limit() -> None:
-    bomb = _png_header_only(100_000, 100_000)  # 10^10 pixels in under 100 bytes
+    bomb = make_png_bomb(100_000, 100_000)  # 10^10 pixels in under 100 bytes
 
     assert _rejection_code(bomb) == "image_too_large"
 
 
 def test_inspect_upload_rejects_image_too_large_when_pillow_would_only_warn() -> None:
     # 10^8 pixels is between Image.MAX_IMAGE_PIXELS and twice it: Pillow merely warns.
-    bomb = _png_header_only(10_000, 10_000)
+    bomb = make_png_bomb(10_000, 10_000)
 
     assert _rejection_code(bomb, max_image_pixels=10**9) == "image_too_large"
 

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from tests.services import unavailable
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ROUNDBOOK = Path(sys.executable).parent / "roundbook"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,10 +67,7 @@ def chromium_path() -> Path:
     """Debian's Chromium; skipped when missing unless ROUNDBOOK_REQUIRE_SERVICES=1."""
     if CHROMIUM.is_file():
         return CHROMIUM
-    reason = f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)"
-    if os.environ.get("ROUNDBOOK_REQUIRE_SERVICES") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
 
 
 @pytest.fixture(scope="session")
