@@ -30,13 +30,23 @@ def insert_rows(
     """Insert rows (dicts keyed by column name) into table, in one statement where it can."""
     if not rows:
         return
+    given = set().union(*rows)
+    unknown = given - set(table.columns.keys())
+    if unknown:  # refused rather than a value silently left out
+        raise ValueError(f"no such columns in {table.name}: {sorted(unknown)}")
     session = session or db.session
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "postgresql":
-        session.execute(table.insert(), list(rows))
+        # An executemany takes its columns from the first row: rows are grouped by the
+        # columns they give, so none loses a value another row did not give.
+        by_columns: dict[frozenset[str], list[Mapping[str, Any]]] = {}
+        for row in rows:
+            by_columns.setdefault(frozenset(row), []).append(row)
+        for group in by_columns.values():
+            session.execute(table.insert(), group)
         return
-    columns = [column for column in table.columns if _is_written(column, rows)]
+    columns = [column for column in table.columns if _is_written(column, given)]
     converters = [_converter(column, dialect) for column in columns]
     names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
     statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
@@ -50,11 +60,11 @@ def insert_rows(
         raise IntegrityError(statement, None, error) from error
 
 
-def _is_written(column: Column[Any], rows: Sequence[Mapping[str, Any]]) -> bool:
-    # Columns the rows give or that SQLAlchemy fills in Python; the rest keep the
+def _is_written(column: Column[Any], given: set[str]) -> bool:
+    # Columns some row gives or that SQLAlchemy fills in Python; the rest keep the
     # database's own default (autoincrement keys, server defaults).
     default = column.default
-    return column.key in rows[0] or (
+    return column.key in given or (
         default is not None and (default.is_callable or default.is_scalar)
     )
 
