@@ -34,7 +34,6 @@ def _serve(filename: str) -> Response:
     response.headers["Cache-Control"] = LONG_CACHE if HASHED_NAME.search(filename) else REVALIDATE
     if filename == "sw.js":
         response.headers["Service-Worker-Allowed"] = "/app/"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
