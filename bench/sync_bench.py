@@ -96,24 +96,9 @@ def _setup(database_url: str) -> dict[str, Any]:
 
 def _ward_round_of_twenty_checks(site: Any) -> Any:
     """A published ward-round checklist of twenty pass/fail/n.a. items."""
-    from server.checklists.models import ChecklistTemplateVersion, VersionStatus
-    from server.extensions import db
-    from tests.server.inspections.factories import make_template
+    from tests.server.checklists.factories import make_item, make_template
 
-    template = make_template(site)
-    version = ChecklistTemplateVersion(
-        id=uuid.uuid4(),
-        site_id=site.id,
-        number=2,
-        status=VersionStatus.PUBLISHED,
-        items=[
-            {**template.versions[0].items[0], "key": key, "label_zh": key, "label_en": key}
-            for key in ANSWER_KEYS
-        ],
-    )
-    template.versions.append(version)
-    db.session.commit()
-    return version
+    return make_template(site, items=[make_item(key) for key in ANSWER_KEYS]).versions[0]
 
 
 def _inspection(ctx: dict[str, Any], n: int) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 from typing import Any
 
 from server.auth.access import Principal
@@ -11,14 +10,9 @@ from server.auth.models import User
 from server.auth.services import principal_for
 from server.checklists.models import (
     ChecklistTemplate,
-    ChecklistTemplateVersion,
-    Frequency,
-    TargetKind,
-    VersionStatus,
 )
-from server.db_types import utc_now
-from server.extensions import db
 from server.sites.models import Site
+from tests.server.inspections import factories as inspection_factories
 
 _sequence = itertools.count(1)
 
@@ -86,29 +80,12 @@ def make_template(
     key: str | None = None,
 ) -> ChecklistTemplate:
     """A ward-round template of ``site`` with version 1, published unless told otherwise."""
-    n = next(_sequence)
-    template = ChecklistTemplate(
-        id=uuid.uuid4(),
-        site_id=site.id,
-        key=key or f"ward_round_{n}",
-        name_zh=f"病房巡查{n}",
-        name_en=f"Ward round {n}",
-        target_kind=TargetKind.LOCATION,
-        default_frequency=Frequency.WORKING_DAYS,
+    return inspection_factories.make_template(
+        site,
+        items=items if items is not None else [make_item("floor_clean")],
+        is_published=is_published,
+        key=key or f"ward_round_{next(_sequence)}",
     )
-    template.versions.append(
-        ChecklistTemplateVersion(
-            id=uuid.uuid4(),
-            site_id=site.id,
-            number=1,
-            status=VersionStatus.PUBLISHED if is_published else VersionStatus.DRAFT,
-            items=items if items is not None else [make_item("floor_clean")],
-            published_at=utc_now() if is_published else None,
-        )
-    )
-    db.session.add(template)
-    db.session.commit()
-    return template
 
 
 def principal_of(user: User) -> Principal:

@@ -55,13 +55,16 @@ def make_template(
     default_frequency: Frequency | None = None,
     interval_days: int | None = None,
     equipment_category: str | None = None,
+    items: list[dict[str, Any]] | None = None,
+    is_published: bool = True,
+    key: str | None = None,
 ) -> ChecklistTemplate:
-    """A template of the site with one published version of two items."""
+    """A template of the site with version 1: two items and published unless told otherwise."""
     n = next(_sequence)
     template = ChecklistTemplate(
         id=uuid.uuid4(),
         site_id=site.id,
-        key=f"{target_kind.value}-{n}",
+        key=key or f"{target_kind.value}-{n}",
         name_zh=f"检查表{n}",
         name_en=f"Checklist {n}",
         target_kind=target_kind,
@@ -74,12 +77,14 @@ def make_template(
             id=uuid.uuid4(),
             site_id=site.id,
             number=1,
-            status=VersionStatus.PUBLISHED,
-            items=[
+            status=VersionStatus.PUBLISHED if is_published else VersionStatus.DRAFT,
+            items=items
+            if items is not None
+            else [
                 _item("in_place", "在指定位置", "In its place"),
                 _item("gauge_green", "压力表指针在绿区", "Gauge in the green zone"),
             ],
-            published_at=utc_now(),
+            published_at=utc_now() if is_published else None,
         )
     )
     db.session.add(template)
