@@ -47,8 +47,12 @@ def _init_extensions(app: Flask, extensions: Any) -> None:
 
     from server import models  # noqa: F401  (registers every table on the metadata)
     from server.audit.trail import install_audit_trail
+    from server.config import engine_options
     from server.i18n import select_locale
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     extensions.db.init_app(app)
     extensions.migrate.init_app(
         app, extensions.db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True

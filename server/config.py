@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from server import json_codec
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +35,20 @@ def load_or_create_secret_key(instance_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def engine_options(database_uri: str, options: dict[str, object]) -> dict[str, object]:
+    """The engine options for this database: on PostgreSQL, connections without JIT.
+
+    PostgreSQL compiles a query to machine code once its estimated cost passes
+    jit_above_cost. Our queries are short lookups, yet on statistics that lag a growing
+    table an estimate passes it: a pull page's 4 ms photo lookup spent 9 ms compiling.
+    """
+    if make_url(database_uri).get_backend_name() != "postgresql":
+        return options
+    connect_args = dict(options.get("connect_args") or {})  # type: ignore[call-overload]
+    connect_args.setdefault("options", "-c jit=off")
+    return {**options, "connect_args": connect_args}
 
 
 class Config:

@@ -1,7 +1,7 @@
-"""Many rows at once: insert them with COPY, match them with one array parameter.
+"""Many rows at once: insert them with COPY, find them by key with one probe each.
 
-On PostgreSQL, insert_rows uses COPY (an executemany INSERT elsewhere) and in_values
-matches a column against a list sent as one array parameter (IN elsewhere).
+On PostgreSQL, insert_rows uses COPY (an executemany INSERT elsewhere) and rows_with_keys
+sends its keys as one array parameter and looks each up in the index (IN elsewhere).
 
 A sync push writes some 500 rows over six tables per batch. Sent as an executemany, each
 row is its own statement in a pipeline, and per-row driver and executor overhead was half
@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import psycopg
-from sqlalchemy import Column, ColumnElement, Table, any_, bindparam
+from sqlalchemy import Column, ColumnElement, Row, Table, bindparam, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -88,16 +88,41 @@ def _converter(column: Column[Any], dialect: Any) -> Any:
     return convert
 
 
-def in_values(
-    column: Any, values: Collection[Any], session: Session | None = None
-) -> ColumnElement[bool]:
-    """column IN values; on PostgreSQL as = ANY(one array parameter).
+def rows_with_keys(
+    columns: Sequence[Any],
+    key: Any,
+    values: Collection[Any],
+    *conditions: ColumnElement[bool],
+    unique: bool = True,
+    for_update: bool = False,
+    session: Session | None = None,
+) -> list[Row[Any]]:
+    """The rows whose key is one of values (and that meet conditions), found key by key.
 
-    SQLAlchemy renders IN with a placeholder per value, and the driver re-parses that
-    statement for every new length: for a pull page's 1,000 ids, more time than the query.
-    One array parameter keeps the statement the same, so it is also prepared once.
+    On PostgreSQL each value is one index probe, whatever the statistics say: asked as
+    key = ANY(values), or IN, PostgreSQL planned a scan of the whole table whenever its
+    statistics lagged a fast-growing one (autovacuum off, or just not run yet), so a push
+    or a pull page read every receipt and every record state, slower with each batch.
+    unique: at most one row per value (LIMIT 1 keeps the lookup from being flattened into
+    a join; OFFSET 0 does it otherwise). for_update locks the rows in the order of values.
     """
     session = session or db.session
+    values = list(values)
+    if not values:
+        return []
     if session.get_bind().dialect.name != "postgresql":
-        return column.in_(list(values))
-    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        statement = select(*columns).where(key.in_(values), *conditions)
+        if for_update:
+            statement = statement.order_by(key).with_for_update()
+        return list(session.execute(statement))
+    wanted = (
+        func.unnest(bindparam(None, values, type_=ARRAY(key.type)))
+        .table_valued("value")
+        .render_derived(name="wanted")
+    )
+    probe = select(*columns).where(key == wanted.c.value, *conditions)
+    probe = probe.limit(1) if unique else probe.offset(0)
+    if for_update:
+        probe = probe.with_for_update()
+    found = probe.lateral("found")
+    return list(session.execute(select(found).select_from(wanted).join(found, true())))

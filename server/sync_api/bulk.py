@@ -25,7 +25,7 @@ from server.assets.models import Asset
 from server.audit.models import AuditEntry
 from server.audit.trail import to_json_value
 from server.checklists.models import ChecklistTemplateVersion
-from server.db_copy import in_values, insert_rows
+from server.db_copy import insert_rows, rows_with_keys
 from server.errors import ApiError
 from server.extensions import db
 from server.inspections.models import Inspection, Schedule
@@ -128,9 +128,7 @@ class BatchReferences:
         if not wanted:
             return
         known.update(dict.fromkeys(wanted))
-        rows = db.session.execute(
-            select(model.id, model.site_id).where(in_values(model.id, wanted))
-        )
+        rows = rows_with_keys([model.id, model.site_id], model.id, wanted)
         known.update({record_id: site_id for record_id, site_id in rows})
 
     def load_versions(self, wanted: set[uuid.UUID]) -> None:

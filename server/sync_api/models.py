@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db_types import BigIntKey, JsonType, UtcDateTime, created_at_column
@@ -50,8 +50,11 @@ class SyncFeedEntry(db.Model):
     record_type: Mapped[str] = mapped_column(String(32), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
-    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    site_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
+
+    # A pull page is one ordered range of this index per site (see store.read_feed).
+    __table_args__ = (Index("ix_sync_feed_site_id_seq", "site_id", "seq"),)
 
 
 class SyncReceipt(db.Model):

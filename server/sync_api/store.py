@@ -14,12 +14,12 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from server.db_copy import in_values, insert_rows
+from server.db_copy import insert_rows, rows_with_keys
 from server.sync_api.models import (
     SERVER_ROW_ID,
     SyncConflict,
@@ -191,10 +191,11 @@ class SqlChangeStore:
         """Return the first decisions about many change ids (those decided before)."""
         if not change_ids:
             return {}
-        rows = self.session.execute(
-            select(SyncReceipt.change_id, SyncReceipt.outcome, SyncReceipt.reason_code).where(
-                in_values(SyncReceipt.change_id, change_ids, self.session)
-            )
+        rows = rows_with_keys(
+            [SyncReceipt.change_id, SyncReceipt.outcome, SyncReceipt.reason_code],
+            SyncReceipt.change_id,
+            change_ids,
+            session=self.session,
         )
         return {row.change_id: Receipt(row.change_id, row.outcome, row.reason_code) for row in rows}
 
@@ -365,13 +366,14 @@ class SqlChangeStore:
         for record_type, record_id in sorted(keys):
             by_type.setdefault(record_type, []).append(record_id)
         for record_type, record_ids in by_type.items():
-            statement = select(SyncRecord.record_id, SyncRecord.version).where(
+            rows = rows_with_keys(
+                [SyncRecord.record_id, SyncRecord.version],
+                SyncRecord.record_id,
+                record_ids,
                 SyncRecord.record_type == record_type,
-                in_values(SyncRecord.record_id, record_ids, self.session),
+                for_update=lock,
+                session=self.session,
             )
-            if lock:
-                statement = statement.order_by(SyncRecord.record_id).with_for_update()
-            rows = self.session.execute(statement)
             for record_id, version in rows:
                 versions[(record_type, record_id)] = version
         return versions
@@ -380,10 +382,27 @@ class SqlChangeStore:
         self, after_seq: int, limit: int, site_ids: Collection[str] | None
     ) -> list[FeedEntry]:
         """Return up to `limit` entries with seq > after_seq, by seq; None means all sites."""
-        statement = select(SyncFeedEntry.__table__).where(SyncFeedEntry.seq > after_seq)
-        if site_ids is not None:
-            statement = statement.where(SyncFeedEntry.site_id.in_(list(site_ids)))
-        rows = self.session.execute(statement.order_by(SyncFeedEntry.seq).limit(limit))
+        feed = SyncFeedEntry.__table__
+        after = select(feed).where(feed.c.seq > after_seq)
+        if site_ids is None:
+            entries = after.subquery("entry")
+        elif not self._is_postgresql():
+            entries = after.where(feed.c.site_id.in_(list(site_ids))).subquery("entry")
+        else:
+            # Each site's next entries, read in order from the (site_id, seq) index; asked as
+            # site_id IN (...), PostgreSQL read and sorted all of a site's entries per page
+            # whenever its statistics lagged.
+            array_type = postgresql.ARRAY(feed.c.site_id.type)
+            site_array = bindparam("site_ids", list(site_ids), type_=array_type)
+            sites = func.unnest(site_array).table_valued("site_id").render_derived(name="site")
+            of_site = (
+                after.where(feed.c.site_id == sites.c.site_id)
+                .order_by(feed.c.seq)
+                .limit(limit)
+                .lateral("entry")
+            )
+            entries = select(of_site).select_from(sites).join(of_site, true()).subquery("entry")
+        rows = self.session.execute(select(entries).order_by(entries.c.seq).limit(limit))
         return [
             FeedEntry(row.seq, row.site_id, row.record_type, row.record_id, row.version)
             for row in rows
@@ -400,11 +419,12 @@ class SqlChangeStore:
         for record_type, record_id in keys:
             by_type.setdefault(record_type, []).append(record_id)
         for record_type, record_ids in by_type.items():
-            rows = self.session.execute(
-                select(SyncRecord.__table__).where(
-                    SyncRecord.record_type == record_type,
-                    in_values(SyncRecord.record_id, record_ids, self.session),
-                )
+            rows = rows_with_keys(
+                list(SyncRecord.__table__.columns),
+                SyncRecord.record_id,
+                record_ids,
+                SyncRecord.record_type == record_type,
+                session=self.session,
             )
             for row in rows:
                 rows_by_key[(row.record_type, row.record_id)] = row

@@ -1,13 +1,14 @@
-"""insert_rows stores what an INSERT would (COPY on PostgreSQL), and refuses what it would."""
+"""insert_rows stores what an INSERT would (COPY on PostgreSQL), and refuses what it would;
+rows_with_keys finds what IN would."""
 
 from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from server.db_copy import in_values, insert_rows
+from server.db_copy import insert_rows, rows_with_keys
 from server.extensions import db
 from server.sync_api.models import SyncReceipt
 
@@ -25,7 +26,7 @@ def test_insert_rows_stores_given_values_and_python_defaults(app: Flask) -> None
 
     rows = db.session.execute(
         select(TABLE.c.change_id, TABLE.c.outcome, TABLE.c.reason_code, TABLE.c.received_at)
-        .where(in_values(TABLE.c.change_id, ["c1", "c2"]))
+        .where(TABLE.c.change_id.in_(["c1", "c2"]))
         .order_by(TABLE.c.change_id)
     ).all()
     assert [row[:3] for row in rows] == [("c1", "applied", None), ("c2", "rejected", "forbidden")]
@@ -42,3 +43,55 @@ def test_insert_rows_raises_integrity_error_when_a_key_exists(app: Flask) -> Non
 def test_insert_rows_refuses_a_column_the_table_does_not_have(app: Flask) -> None:
     with pytest.raises(ValueError, match="outcom"):
         insert_rows(TABLE, [{"change_id": "c1", "outcom": "applied"}])
+
+
+def _receipts(*outcomes: tuple[str, str]) -> None:
+    insert_rows(TABLE, [{"change_id": key, "outcome": outcome} for key, outcome in outcomes])
+
+
+def test_rows_with_keys_finds_the_rows_of_given_keys_that_meet_the_conditions(app: Flask) -> None:
+    _receipts(("c1", "applied"), ("c2", "rejected"), ("c3", "applied"))
+
+    rows = rows_with_keys(
+        [TABLE.c.change_id, TABLE.c.outcome],
+        TABLE.c.change_id,
+        ["c3", "c2", "c1", "absent"],
+        TABLE.c.outcome == "applied",
+    )
+
+    assert sorted(tuple(row) for row in rows) == [("c1", "applied"), ("c3", "applied")]
+
+
+def test_rows_with_keys_finds_every_row_of_a_key_when_keys_are_not_unique(app: Flask) -> None:
+    _receipts(("c1", "applied"), ("c2", "applied"), ("c3", "rejected"))
+
+    rows = rows_with_keys([TABLE.c.change_id], TABLE.c.outcome, ["applied", "merged"], unique=False)
+
+    assert sorted(row.change_id for row in rows) == ["c1", "c2"]
+
+
+def test_rows_with_keys_finds_nothing_for_no_keys(app: Flask) -> None:
+    _receipts(("c1", "applied"))
+
+    assert rows_with_keys([TABLE.c.change_id], TABLE.c.change_id, []) == []
+
+
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)
+def test_rows_with_keys_for_update_holds_the_rows_until_commit(app: Flask) -> None:
+    _receipts(("c1", "applied"), ("c2", "applied"))
+    db.session.commit()
+
+    rows_with_keys([TABLE.c.change_id], TABLE.c.change_id, ["c1"], for_update=True)
+
+    with db.engine.connect() as other:
+        other.exec_driver_sql("SET lock_timeout = '50ms'")
+        other.exec_driver_sql("SELECT 1 FROM sync_receipts WHERE change_id = 'c2' FOR UPDATE")
+        with pytest.raises(OperationalError, match="lock"):
+            other.exec_driver_sql("SELECT 1 FROM sync_receipts WHERE change_id = 'c1' FOR UPDATE")
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)
+def test_postgresql_connections_never_compile_queries_just_in_time(app: Flask) -> None:
+    # Compiling took longer than running our short lookups (see config.engine_options).
+    assert db.session.execute(text("SHOW jit")).scalar_one() == "off"
