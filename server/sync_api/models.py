@@ -27,16 +27,21 @@ class SyncServer(db.Model):
 
 
 class SyncRecord(db.Model):
-    """A record's merge state: field values with their HLCs, version, tombstone."""
+    """A record's merge state: field values and their clocks, version, tombstone."""
 
     __tablename__ = "sync_records"
 
     record_type: Mapped[str] = mapped_column(String(32), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # {field: {"value", "hlc", "device_id", "rank", "version"}}. JSON, not JSONB: never
-    # queried inside, only written whole and read whole, where JSONB's parse on the way in
-    # and its re-serialization on the way out cost a push and a pull page the most.
-    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # {field: value as clients see it (a finding's with its reopen_count)}: a pull page sends
+    # it on as stored text. JSON, not JSONB: never queried inside, only written whole and
+    # read whole, where JSONB's parse on the way in and its re-serialization on the way out
+    # cost a push and a pull page the most.
+    field_values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # {field: {"hlc", "device_id", "rank", "version"}}: what the merge rules decide on.
+    field_clocks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The clock of the latest field change (the record's "hlc" in a pull).
+    hlc: Mapped[str | None] = mapped_column(String(128))
     version: Mapped[int] = mapped_column(Integer)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted_hlc: Mapped[str | None] = mapped_column(String(128))

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -23,7 +24,13 @@ from server.sync_api.materialize import (
     parse_uuid,
     seed_state,
 )
-from server.sync_api.store import Author, SqlChangeStore, is_contention
+from server.sync_api.store import (
+    Author,
+    SqlChangeStore,
+    client_values,
+    is_contention,
+    newest_hlc,
+)
 from sync.changes import Change, Conflict, Cursor, InvalidCursorError, RecordState
 from sync.hlc import Hlc, InvalidHlcError, clamp_remote
 from sync.resolve import apply_change, measure_clock_offset, validate_change
@@ -92,7 +99,7 @@ def record_payload(
     state: RecordState, site_id: str | None = None, *, with_fields: bool = True
 ) -> dict[str, Any]:
     """A record as the client stores it; a tombstone's values stay hidden."""
-    newest = max((field.hlc for field in state.fields.values()), default=None)
+    newest = newest_hlc(state)
     payload: dict[str, Any] = {
         "record_type": state.record_type,
         "record_id": state.record_id,
@@ -105,37 +112,25 @@ def record_payload(
     if state.deleted:
         payload["deleted_hlc"] = state.deleted_hlc.encode() if state.deleted_hlc else None
         return payload
-    if not with_fields:
-        return payload
-    payload["fields"] = state.values()
-    if state.record_type == "finding" and "status" in state.fields:
-        payload["fields"]["reopen_count"] = state.fields["status"].rank
+    if with_fields:
+        payload["fields"] = client_values(state)
     return payload
 
 
 def stored_payload(row: Any, site_id: str) -> dict[str, Any]:
-    """record_payload of a stored sync_records row, read straight from its JSON.
-
-    A pull page holds up to 1,000 records: decoding each field's clock into objects only to
-    encode it again was most of a pull's time. Encoded HLCs sort as the clocks do, so the
-    newest is the greatest string.
-    """
-    fields: dict[str, Any] = row.fields
+    """record_payload of a row of store.get_pull_rows: its values go on as stored JSON."""
     payload: dict[str, Any] = {
         "record_type": row.record_type,
         "record_id": row.record_id,
         "version": row.version,
         "deleted": row.is_deleted,
-        "hlc": max((field["hlc"] for field in fields.values()), default=None),
+        "hlc": row.hlc,
         "site_id": site_id,
     }
     if row.is_deleted:
         payload["deleted_hlc"] = row.deleted_hlc
-        return payload
-    values = {name: field["value"] for name, field in fields.items()}
-    if row.record_type == "finding" and "status" in fields:
-        values["reopen_count"] = fields["status"]["rank"]
-    payload["fields"] = values
+    else:
+        payload["fields"] = orjson.Fragment(row.values_json)
     return payload
 
 
@@ -462,7 +457,7 @@ def pull_changes(
     after_seq = cursor.seq if cursor is not None else 0
     entries = store.read_feed(after_seq, limit + 1, visible)
     page = entries[:limit]
-    rows = store.get_state_rows([(entry.record_type, entry.record_id) for entry in page])
+    rows = store.get_pull_rows([(entry.record_type, entry.record_id) for entry in page])
     changes = [
         stored_payload(rows[(entry.record_type, entry.record_id)], entry.site_id)
         for entry in page
@@ -481,16 +476,13 @@ def pull_changes(
 
 
 def _missing_photos(changes: list[dict[str, Any]]) -> dict[str, list[str]]:
-    from server.inspections.services import photo_sha256s_of
+    # Asked of every inspection on the page: one index probe each is cheaper than reading
+    # their answers for photos (the page sends the answers on undecoded).
     from server.photos.services import missing_photo_sha256s
 
     by_site: dict[uuid.UUID, list[uuid.UUID]] = {}
     for record in changes:
-        if (
-            record["record_type"] == "inspection"
-            and not record["deleted"]
-            and photo_sha256s_of(record["fields"])  # most rounds have no photo to wait for
-        ):
+        if record["record_type"] == "inspection" and not record["deleted"]:
             by_site.setdefault(uuid.UUID(record["site_id"]), []).append(
                 uuid.UUID(record["record_id"])
             )
