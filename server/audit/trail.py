@@ -39,6 +39,12 @@ AUDITED_TABLES = frozenset(
 # Secrets never reach the trail, not even hashed.
 REDACTED_FIELDS = frozenset({"password_hash", "refresh_token_hash"})
 SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "version"})
+# Fields a create entry names rather than copies: an inspection is a fact that never
+# changes once written, so its answers (often kilobytes) stay in the inspection itself and
+# the entry records that they were given. A sync push writes a hundred inspections a batch,
+# and copying their answers into the trail was a sixth of its work.
+REFERENCED_ON_CREATE = {"inspections": frozenset({"answers"})}
+REFERENCED = "(kept in the record)"
 
 
 def to_json_value(value: Any) -> Any:
@@ -62,6 +68,14 @@ def _field_values(obj: Any) -> dict[str, Any]:
         if value is not None and not _is_unloaded(value):
             values[attr.key] = "***" if attr.key in REDACTED_FIELDS else to_json_value(value)
     return values
+
+
+def created_changes(table: str, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """The changes a create entry records for a new row with these (JSON-safe) values."""
+    referenced = REFERENCED_ON_CREATE.get(table, frozenset())
+    return {
+        name: [None, REFERENCED if name in referenced else value] for name, value in values.items()
+    }
 
 
 def _is_unloaded(value: Any) -> bool:
@@ -110,7 +124,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             if getattr(obj, "id", None) is None:
                 # The key default fires only at INSERT; the entry needs the id now.
                 obj.id = uuid.uuid4()
-            created = {k: [None, v] for k, v in _field_values(obj).items()}
+            created = created_changes(obj.__tablename__, _field_values(obj))
             entries.append(_entry(session, obj, "create", created))
     for obj in session.dirty:
         if _is_audited(obj) and session.is_modified(obj, include_collections=False):

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from server.assets.models import Asset
 from server.audit.models import AuditEntry
-from server.audit.trail import to_json_value
+from server.audit.trail import SKIPPED_FIELDS, created_changes, to_json_value
 from server.checklists.models import ChecklistTemplateVersion
 from server.db_copy import insert_rows, rows_with_keys
 from server.errors import ApiError
@@ -434,18 +434,22 @@ class _Plan:
     def _inspection_audit(self) -> list[dict[str, Any]]:
         # What the audit trail's flush hook writes for an inspection added to the session.
         actor_id = self.context.principal.user_id
+        table = Inspection.__tablename__
         return [
             {
                 "site_id": row["site_id"],
                 "actor_id": actor_id,
-                "entity_type": Inspection.__tablename__,
+                "entity_type": table,
                 "entity_id": str(row["id"]),
                 "action": "create",
-                "changes": {
-                    name: [None, to_json_value(value)]
-                    for name, value in row.items()
-                    if value is not None
-                },
+                "changes": created_changes(
+                    table,
+                    {
+                        name: to_json_value(value)
+                        for name, value in row.items()
+                        if value is not None and name not in SKIPPED_FIELDS
+                    },
+                ),
             }
             for row in self.inspections
         ]

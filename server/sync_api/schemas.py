@@ -120,13 +120,27 @@ class ChangeResultSchema(ma.Schema):
     missing_photo_sha256s = ma.fields.List(ma.fields.String(), allow_none=True)
 
 
+class ResultList(ma.fields.List):
+    """ChangeResults dumped as ChangeResultSchema would, without marshmallow.
+
+    A push answers hundreds of changes, and dumping each field of each through marshmallow
+    was a twentieth of a push's time. ChangeResult.as_json gives the same keys and values
+    (a test holds the two equal). Documented as the List it is.
+    """
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        return [result.as_json() for result in value]
+
+
 class PushResponseSchema(ma.Schema):
     """One result per pushed change, in order, and the server's clock."""
 
     server_epoch = ma.fields.String()
     server_now_ms = ma.fields.Integer()
     clock_offset_ms = ma.fields.Integer()
-    results = ma.fields.List(ma.fields.Nested(ChangeResultSchema))
+    results = ResultList(ma.fields.Nested(ChangeResultSchema))
 
 
 class PullQueryArgsSchema(ma.Schema):
@@ -147,8 +161,12 @@ class PullPageSchema(ma.Schema):
     next_cursor = ma.fields.String()
     has_more = ma.fields.Boolean()
     drop_site_ids = ma.fields.List(ma.fields.String())
-    missing_photos = ma.fields.Dict(
-        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String())
+    # Raw for the same reason: up to 1,000 inspections of plain strings.
+    missing_photos = ma.fields.Raw(
+        metadata={
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        }
     )
 
 

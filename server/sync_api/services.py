@@ -54,6 +54,21 @@ class ChangeResult:
     details: dict[str, Any] = field(default_factory=dict)
     missing_photo_sha256s: list[str] | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        """The result as the push response carries it (schemas.ChangeResultSchema)."""
+        return {
+            "change_id": self.change_id,
+            "status": self.status,
+            "code": self.code,
+            "hlc": self.hlc,
+            "record": dict(self.record) if self.record is not None else None,
+            "conflicts": [dict(conflict) for conflict in self.conflicts],
+            "details": dict(self.details),
+            "missing_photo_sha256s": (
+                list(self.missing_photo_sha256s) if self.missing_photo_sha256s is not None else None
+            ),
+        }
+
 
 @dataclass(frozen=True)
 class PushOutcome:
@@ -117,15 +132,15 @@ def record_payload(
     return payload
 
 
-def stored_payload(row: Any, site_id: str) -> dict[str, Any]:
-    """record_payload of a row of store.get_pull_rows: its values go on as stored JSON."""
+def stored_payload(row: Any) -> dict[str, Any]:
+    """record_payload of a row of store.read_pull_page: its values go on as stored JSON."""
     payload: dict[str, Any] = {
         "record_type": row.record_type,
         "record_id": row.record_id,
         "version": row.version,
         "deleted": row.is_deleted,
         "hlc": row.hlc,
-        "site_id": site_id,
+        "site_id": row.site_id,
     }
     if row.is_deleted:
         payload["deleted_hlc"] = row.deleted_hlc
@@ -455,21 +470,16 @@ def pull_changes(
     cursor = _cursor(store, cursor_text)
     visible = None if principal.is_super_admin else {str(site) for site in principal.site_ids}
     after_seq = cursor.seq if cursor is not None else 0
-    entries = store.read_feed(after_seq, limit + 1, visible)
-    page = entries[:limit]
-    rows = store.get_pull_rows([(entry.record_type, entry.record_id) for entry in page])
-    changes = [
-        stored_payload(rows[(entry.record_type, entry.record_id)], entry.site_id)
-        for entry in page
-        if (entry.record_type, entry.record_id) in rows
-    ]
+    rows = store.read_pull_page(after_seq, limit + 1, visible)
+    page = rows[:limit]
+    changes = [stored_payload(row) for row in page if row.version is not None]
     next_seq = page[-1].seq if page else after_seq
     drop = sorted(str(site) for site in known_site_ids if not principal.can(site, Permission.READ))
     return PullPage(
         store.epoch,
         changes,
         Cursor(store.epoch, next_seq).encode(),
-        len(entries) > limit,
+        len(rows) > limit,
         drop,
         _missing_photos(changes),
     )

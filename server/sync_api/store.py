@@ -395,54 +395,90 @@ class SqlChangeStore:
         self, after_seq: int, limit: int, site_ids: Collection[str] | None
     ) -> list[FeedEntry]:
         """Return up to `limit` entries with seq > after_seq, by seq; None means all sites."""
-        feed = SyncFeedEntry.__table__
-        after = select(feed).where(feed.c.seq > after_seq)
-        if site_ids is None:
-            entries = after.subquery("entry")
-        elif not self._is_postgresql():
-            entries = after.where(feed.c.site_id.in_(list(site_ids))).subquery("entry")
-        else:
-            # Each site's next entries, read in order from the (site_id, seq) index; asked as
-            # site_id IN (...), PostgreSQL read and sorted all of a site's entries per page
-            # whenever its statistics lagged.
-            array_type = postgresql.ARRAY(feed.c.site_id.type)
-            site_array = bindparam("site_ids", list(site_ids), type_=array_type)
-            sites = func.unnest(site_array).table_valued("site_id").render_derived(name="site")
-            of_site = (
-                after.where(feed.c.site_id == sites.c.site_id)
-                .order_by(feed.c.seq)
-                .limit(limit)
-                .lateral("entry")
-            )
-            entries = select(of_site).select_from(sites).join(of_site, true()).subquery("entry")
+        entries = self._feed_after(after_seq, limit, site_ids)
         rows = self.session.execute(select(entries).order_by(entries.c.seq).limit(limit))
         return [
             FeedEntry(row.seq, row.site_id, row.record_type, row.record_id, row.version)
             for row in rows
         ]
 
+    def read_pull_page(
+        self, after_seq: int, limit: int, site_ids: Collection[str] | None
+    ) -> list[Any]:
+        """The records of read_feed's entries as a pull page sends them, in one query.
+
+        Each row has the entry's seq and site_id and the record's key, version, is_deleted,
+        deleted_hlc, hlc, and values_json: its values as stored JSON text (a page holds up
+        to 1,000 records of some 3 KB; decoding them only to encode them again was most of
+        a pull's time). An entry whose record has no state comes with a null version.
+        """
+        entries = self._feed_after(after_seq, limit, site_ids)
+        record = SyncRecord.__table__
+        columns = [
+            record.c.version,
+            record.c.is_deleted,
+            record.c.deleted_hlc,
+            record.c.hlc,
+            cast(record.c.field_values, Text).label("values_json"),
+        ]
+        same_key = (record.c.record_type == entries.c.record_type) & (
+            record.c.record_id == entries.c.record_id
+        )
+        if self._is_postgresql():
+            # One index probe per entry, whatever the statistics say (see rows_with_keys).
+            state: Any = select(*columns).where(same_key).limit(1).lateral("state")
+            joined: Any = true()
+            of_state = [state.c[column.name] for column in columns]
+        else:  # SQLite has no LATERAL; it plans the join on the key itself
+            state, joined, of_state = record, same_key, columns
+        statement = (
+            select(
+                entries.c.seq,
+                entries.c.site_id,
+                entries.c.record_type,
+                entries.c.record_id,
+                *of_state,
+            )
+            .select_from(entries)
+            .outerjoin(state, joined)
+            .order_by(entries.c.seq)
+            .limit(limit)
+        )
+        return list(self.session.execute(statement))
+
+    def _feed_after(self, after_seq: int, limit: int, site_ids: Collection[str] | None) -> Any:
+        feed = SyncFeedEntry.__table__
+        after = select(feed).where(feed.c.seq > after_seq)
+        if site_ids is None:
+            return after.order_by(feed.c.seq).limit(limit).subquery("entry")
+        if not self._is_postgresql():
+            of_sites = after.where(feed.c.site_id.in_(list(site_ids)))
+            return of_sites.order_by(feed.c.seq).limit(limit).subquery("entry")
+        # Each site's next entries, read in order from the (site_id, seq) index; asked as
+        # site_id IN (...), PostgreSQL read and sorted all of a site's entries per page
+        # whenever its statistics lagged.
+        array_type = postgresql.ARRAY(feed.c.site_id.type)
+        site_array = bindparam("site_ids", list(site_ids), type_=array_type)
+        sites = func.unnest(site_array).table_valued("site_id").render_derived(name="site")
+        of_site = (
+            after.where(feed.c.site_id == sites.c.site_id)
+            .order_by(feed.c.seq)
+            .limit(limit)
+            .lateral("of_site")
+        )
+        return (
+            select(of_site)
+            .select_from(sites)
+            .join(of_site, true())
+            .order_by(of_site.c.seq)
+            .limit(limit)
+            .subquery("entry")
+        )
+
     def get_states(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], RecordState]:
         """Return many records' states at once."""
         rows = self._rows_of_records(keys, list(SyncRecord.__table__.columns))
         return {key: state_from_row(row) for key, row in rows.items()}
-
-    def get_pull_rows(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-        """Many records as a pull page sends them: their values as stored JSON text.
-
-        A page holds up to 1,000 records of some 3 KB: decoding their values only to encode
-        them again was most of a pull's time.
-        """
-        values_json = cast(SyncRecord.field_values, Text).label("values_json")
-        columns = [
-            SyncRecord.record_type,
-            SyncRecord.record_id,
-            SyncRecord.version,
-            SyncRecord.is_deleted,
-            SyncRecord.deleted_hlc,
-            SyncRecord.hlc,
-            values_json,
-        ]
-        return self._rows_of_records(keys, columns)
 
     def _rows_of_records(
         self, keys: Collection[tuple[str, str]], columns: list[Any]

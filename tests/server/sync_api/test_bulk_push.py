@@ -9,6 +9,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from server.audit.models import AuditEntry
+from server.audit.trail import REFERENCED
 from server.extensions import db
 from server.inspections.models import Inspection
 from server.sync_api import bulk
@@ -82,3 +83,29 @@ def test_push_applies_change_by_change_when_bulk_write_hits_a_race(
 
     assert statuses(response) == [("applied", None)] * 5
     assert (_count(Inspection), _count(SyncReceipt), _count(SyncFeedEntry)) == (5, 5, 5)
+
+
+def test_push_audits_an_inspection_naming_its_answers_the_same_way_on_both_paths(
+    client, ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, location, version_id = ward
+    phone = Phone(client, make_user(site))
+    in_bulk, one_by_one = _inspections(phone, location, version_id, 2)
+    phone.push([in_bulk])
+    monkeypatch.setattr(bulk, "push_in_bulk", lambda context, changes: None)
+    phone.push([one_by_one])
+
+    entries = {
+        entry.entity_id: entry.changes
+        for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_type == "inspections")
+        )
+    }
+    bulk_entry, single_entry = entries[in_bulk["record_id"]], entries[one_by_one["record_id"]]
+    # The inspection never changes, so its answers are kept there, not copied.
+    assert bulk_entry["answers"] == [None, REFERENCED]
+    stored = db.session.get(Inspection, uuid.UUID(in_bulk["record_id"]))
+    assert stored.answers == in_bulk["fields"]["answers"]
+    assert bulk_entry["location_id"] == [None, str(location.id)]
+    assert set(bulk_entry) == set(single_entry)
+    assert single_entry["answers"] == [None, REFERENCED]

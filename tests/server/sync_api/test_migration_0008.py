@@ -86,7 +86,8 @@ def test_states_read_the_same_after_the_upgrade_and_old_rows_return_on_downgrade
     store = SqlChangeStore(db.session)
 
     states = store.get_states([("finding", "f1"), ("location", "l1")])
-    pulled = store.get_pull_rows([("finding", "f1")])[("finding", "f1")]
+    store.append_to_feed("s1", "finding", "f1", 3)
+    (pulled,) = store.read_pull_page(0, 10, ["s1"])
     db.session.remove()
     downgrade(revision="0007")
     try:

@@ -59,16 +59,15 @@ def test_pull_payload_of_a_stored_row_equals_the_payload_of_its_state(app: Flask
         store.save_state(state)
     db.session.commit()
 
+    for state in states:
+        store.append_to_feed(SITE, state.record_type, state.record_id, state.version)
     keys = [(state.record_type, state.record_id) for state in states]
-    rows = store.get_pull_rows(keys)
-    sent = {key: orjson.loads(orjson.dumps(stored_payload(row, SITE))) for key, row in rows.items()}
 
-    assert sent == {
-        key: record_payload(state, SITE) for key, state in store.get_states(keys).items()
-    }
-    assert sent == {
-        (state.record_type, state.record_id): record_payload(state, SITE) for state in states
-    }
-    assert sent[("finding", "f1")]["fields"]["reopen_count"] == 2
-    assert sent[("finding", "f1")]["hlc"].endswith("-phone-z")
-    assert "fields" not in sent[("finding", "f2")]
+    rows = store.read_pull_page(0, 10, [SITE])
+    sent = [orjson.loads(orjson.dumps(stored_payload(row))) for row in rows]
+
+    assert sent == [record_payload(state, SITE) for state in store.get_states(keys).values()]
+    assert sent == [record_payload(state, SITE) for state in states]
+    assert sent[1]["fields"]["reopen_count"] == 2
+    assert sent[1]["hlc"].endswith("-phone-z")
+    assert "fields" not in sent[2]
