@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
+from server.api import Blueprint
 from server.assets import services
 from server.assets.models import Asset
 from server.assets.schemas import AssetQueryArgsSchema, AssetSchema, AssetUpdateSchema

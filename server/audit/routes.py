@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from server.api import Blueprint
 from server.audit.schemas import AuditEntrySchema, AuditQueryArgsSchema
 from server.audit.services import list_audit_entries
 from server.auth.guard import current_principal

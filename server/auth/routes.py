@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, session
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
+from server.api import Blueprint
 from server.auth import device_reports, services
 from server.auth.guard import SESSION_USER_KEY, current_principal
 from server.auth.schemas import (

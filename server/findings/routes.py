@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
+from server.api import Blueprint
 from server.auth.guard import current_principal
 from server.findings import services
 from server.findings.schemas import FindingDetailSchema, FindingQueryArgsSchema, FindingSchema

@@ -6,8 +6,8 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from server.api import Blueprint
 from server.health.services import overall_health
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Service health")

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Response, jsonify, request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from server.api import Blueprint
 from server.auth.access import Permission
 from server.auth.guard import current_principal
 from server.errors import field_error

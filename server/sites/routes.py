@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from server.api import Blueprint
 from server.auth.access import get_visible
 from server.auth.guard import current_principal
 from server.preconditions import require_current_version

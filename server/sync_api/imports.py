@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -20,6 +19,7 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app
 
+from server import json_codec
 from server.assets.models import Asset
 from server.auth.access import Permission, Principal, require_permission
 from server.auth.models import Device
@@ -105,7 +105,7 @@ def read_export(data: Any) -> dict[str, Any]:
 def parse_export_file(raw: bytes) -> dict[str, Any]:
     """Read an uploaded export file; raise 422 on `file` when it is not JSON or not an export."""
     try:
-        data = json.loads(raw)
+        data = json_codec.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise field_error(
             "validation_failed", "file", "This is not a Roundbook export file (not JSON)."

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from server import json_codec
+from server.api import Blueprint
 from server.auth import device_reports
 from server.auth.access import Principal
 from server.auth.guard import current_principal
@@ -97,7 +97,7 @@ def _export_from_request() -> dict[str, Any]:
             )
         return imports.parse_export_file(upload.read())
     try:
-        data = json.loads(request.get_data())
+        data = json_codec.loads(request.get_data())
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError("invalid_json", "The request body is not valid JSON.") from error
     return imports.read_export(data)

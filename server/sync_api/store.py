@@ -396,7 +396,8 @@ class SqlChangeStore:
     ) -> list[FeedEntry]:
         """Return up to `limit` entries with seq > after_seq, by seq; None means all sites."""
         entries = self._feed_after(after_seq, limit, site_ids)
-        rows = self.session.execute(select(entries).order_by(entries.c.seq).limit(limit))
+        with self._walking_the_feed_index():
+            rows = self.session.execute(select(entries).order_by(entries.c.seq).limit(limit))
         return [
             FeedEntry(row.seq, row.site_id, row.record_type, row.record_id, row.version)
             for row in rows
@@ -444,7 +445,24 @@ class SqlChangeStore:
             .order_by(entries.c.seq)
             .limit(limit)
         )
-        return list(self.session.execute(statement))
+        with self._walking_the_feed_index():
+            return list(self.session.execute(statement))
+
+    @contextmanager
+    def _walking_the_feed_index(self) -> Iterator[None]:
+        # A page is the next entries of the (site_id, seq) index, read in order. On
+        # statistics that lag (autovacuum off, or a table growing faster than it runs),
+        # PostgreSQL believes a site has a handful of entries and plans a bitmap scan of
+        # all of them and a sort, reading the whole feed for every page. Both are
+        # discouraged for this statement only: elsewhere a bitmap scan is what keeps a
+        # never-analyzed table from being scanned whole.
+        if not self._is_postgresql():
+            yield
+            return
+        self.session.execute(_PLANNER_SETTINGS, {"setting": "off"})
+        yield
+        # Not on an error: the transaction is then rolled back, and the settings with it.
+        self.session.execute(_PLANNER_SETTINGS, {"setting": "on"})
 
     def _feed_after(self, after_seq: int, limit: int, site_ids: Collection[str] | None) -> Any:
         feed = SyncFeedEntry.__table__
@@ -498,6 +516,12 @@ class SqlChangeStore:
             for row in rows:
                 rows_by_key[(row.record_type, row.record_id)] = row
         return rows_by_key
+
+
+_PLANNER_SETTINGS = text(
+    "SELECT set_config('enable_bitmapscan', :setting, true),"
+    " set_config('enable_sort', :setting, true)"
+)
 
 
 # SQLSTATEs of waits that trying again resolves: lock_not_available, deadlock_detected,

@@ -112,6 +112,11 @@ def test_write_returns_422_naming_each_field_when_every_field_has_the_wrong_type
     assert set(writable) <= set(response.json["fields"])
 
 
+# Not JSON: broken syntax, NaN (which Python's json module would take), bytes not UTF-8.
+NOT_JSON = {"syntax": b"{not json", "nan": b'{"value": NaN}', "not utf-8": b'"\xff"'}
+
+
+@pytest.mark.parametrize("body", NOT_JSON.values(), ids=NOT_JSON.keys())
 @pytest.mark.parametrize(("path", "method", "schema"), OPERATIONS, ids=OPERATION_IDS)
 def test_write_returns_400_invalid_json_when_body_is_not_json(
     client: FlaskClient,
@@ -119,11 +124,12 @@ def test_write_returns_400_invalid_json_when_body_is_not_json(
     path: str,
     method: str,
     schema: dict[str, Any],
+    body: bytes,
 ) -> None:
     response = client.open(
         _concrete(path),
         method=method,
-        data=b"{not json",
+        data=body,
         content_type="application/json",
         headers=super_admin_headers,
     )
