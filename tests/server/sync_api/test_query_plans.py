@@ -93,7 +93,7 @@ def _wasted_reads_of(selects: list[tuple[str, Any]]) -> dict[str, list[str]]:
     return wasted
 
 
-def _round_with_a_failed_photo(phone: Phone, location: Any, version_id: uuid.UUID) -> dict:
+def _round_with_a_photo(phone: Phone, location: Any, version_id: uuid.UUID) -> dict:
     fields = inspection_fields(location, version_id, photo_sha256s=[uuid.uuid4().hex * 2])
     return phone.change("submit", "inspection", str(uuid.uuid4()), fields)
 
@@ -105,13 +105,13 @@ def test_push_and_pull_read_no_row_they_do_not_need(client: FlaskClient) -> None
     version_id = make_template(site).versions[0].id
     phone = Phone(client, make_user(site))
     for _ in range(5):
-        batch = [_round_with_a_failed_photo(phone, location, version_id) for _ in range(100)]
+        batch = [_round_with_a_photo(phone, location, version_id) for _ in range(100)]
         assert statuses(phone.push(batch)) == [("applied", None)] * 100
     first_page = phone.pull(limit=100).get_json()
 
     with _selects_run() as selects:
         replayed = phone.push(batch[:50])
-        pushed = phone.push([_round_with_a_failed_photo(phone, location, version_id)] * 1)
+        pushed = phone.push([_round_with_a_photo(phone, location, version_id)])
         page = phone.pull(first_page["next_cursor"], limit=20)
 
     assert statuses(replayed) == [("already_applied", None)] * 50
