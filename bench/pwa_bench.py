@@ -57,6 +57,7 @@ from tests.pwa.phone import (  # noqa: E402
     queue_not_inspected_rounds,
     read_store,
     sign_in,
+    sign_in_then_go_offline,
     start_ward_round,
     wait_for_service_worker,
     wait_ready,
@@ -283,10 +284,7 @@ def _save_round_ms(browser: Browser, base_url: str) -> tuple[int, float, float]:
     context = _new_phone(browser, base_url)
     try:
         page = context.new_page()
-        open_app(page)
-        sign_in(page, "inspector")
-        wait_for_service_worker(page)
-        context.set_offline(True)
+        sign_in_then_go_offline(page, "inspector")
         start_ward_round(page, ROUND_WARD)
         answer_all(page, "pass")
         fail_item_with_note_and_photo(page, 0, "墙角积灰", (2400, 1800))
@@ -313,10 +311,7 @@ def _sync_queued_s(browser: Browser, base_url: str) -> float:
     context = _new_phone(browser, base_url)
     try:
         page = context.new_page()
-        open_app(page)
-        sign_in(page, "inspector")
-        wait_for_service_worker(page)
-        context.set_offline(True)
+        sign_in_then_go_offline(page, "inspector")
         queue_not_inspected_rounds(page, QUEUED_INSPECTIONS)
         # Until the bar counts them, "all synced" is still on screen from before.
         expect(page.get_by_test_id("sync-pending")).to_contain_text(f"{QUEUED_INSPECTIONS}")

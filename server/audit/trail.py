@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -58,24 +59,36 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
-def _field_values(obj: Any) -> dict[str, Any]:
+def _loaded_values(obj: Any) -> dict[str, Any]:
     state = inspect(obj)
-    values: dict[str, Any] = {}
-    for attr in state.mapper.column_attrs:
-        if attr.key in SKIPPED_FIELDS:
+    values = {attr.key: state.attrs[attr.key].loaded_value for attr in state.mapper.column_attrs}
+    return {name: value for name, value in values.items() if not _is_unloaded(value)}
+
+
+def _recorded_values(
+    values: Mapping[str, Any], referenced: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A row's column values as an entry records them: set ones only, secrets hidden,
+    JSON-safe; those named in ``referenced`` stand as REFERENCED."""
+    recorded: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is None or name in SKIPPED_FIELDS:
             continue
-        value = state.attrs[attr.key].loaded_value
-        if value is not None and not _is_unloaded(value):
-            values[attr.key] = "***" if attr.key in REDACTED_FIELDS else to_json_value(value)
-    return values
+        if name in referenced:
+            value = REFERENCED
+        elif name in REDACTED_FIELDS:
+            value = "***"
+        recorded[name] = to_json_value(value)
+    return recorded
 
 
-def created_changes(table: str, values: dict[str, Any]) -> dict[str, list[Any]]:
-    """The changes a create entry records for a new row with these (JSON-safe) values."""
+def created_changes(table: str, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The changes a create entry records for a new row with these column values.
+
+    For the flush hook and for rows written in bulk (sync_api.bulk), so both record alike.
+    """
     referenced = REFERENCED_ON_CREATE.get(table, frozenset())
-    return {
-        name: [None, REFERENCED if name in referenced else value] for name, value in values.items()
-    }
+    return {name: [None, value] for name, value in _recorded_values(values, referenced).items()}
 
 
 def _is_unloaded(value: Any) -> bool:
@@ -124,7 +137,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             if getattr(obj, "id", None) is None:
                 # The key default fires only at INSERT; the entry needs the id now.
                 obj.id = uuid.uuid4()
-            created = created_changes(obj.__tablename__, _field_values(obj))
+            created = created_changes(obj.__tablename__, _loaded_values(obj))
             entries.append(_entry(session, obj, "create", created))
     for obj in session.dirty:
         if _is_audited(obj) and session.is_modified(obj, include_collections=False):
@@ -133,7 +146,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
                 entries.append(_entry(session, obj, "update", changes))
     for obj in session.deleted:
         if _is_audited(obj):
-            removed = {k: [v, None] for k, v in _field_values(obj).items()}
+            removed = {k: [v, None] for k, v in _recorded_values(_loaded_values(obj)).items()}
             entries.append(_entry(session, obj, "delete", removed))
     session.add_all(entries)
 

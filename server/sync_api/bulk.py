@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from server.assets.models import Asset
 from server.audit.models import AuditEntry
-from server.audit.trail import SKIPPED_FIELDS, created_changes, to_json_value
+from server.audit.trail import created_changes
 from server.checklists.models import ChecklistTemplateVersion
 from server.db_copy import insert_rows, rows_with_keys
 from server.errors import ApiError
@@ -442,14 +442,7 @@ class _Plan:
                 "entity_type": table,
                 "entity_id": str(row["id"]),
                 "action": "create",
-                "changes": created_changes(
-                    table,
-                    {
-                        name: to_json_value(value)
-                        for name, value in row.items()
-                        if value is not None and name not in SKIPPED_FIELDS
-                    },
-                ),
+                "changes": created_changes(table, row),
             }
             for row in self.inspections
         ]

@@ -374,22 +374,9 @@ class SqlChangeStore:
         With lock, their rows stay locked until commit, so the versions cannot move; rows
         are locked in key order, the order every batch uses, so two batches never deadlock.
         """
-        versions: dict[tuple[str, str], int] = {}
-        by_type: dict[str, list[str]] = {}
-        for record_type, record_id in sorted(keys):
-            by_type.setdefault(record_type, []).append(record_id)
-        for record_type, record_ids in by_type.items():
-            rows = rows_with_keys(
-                [SyncRecord.record_id, SyncRecord.version],
-                SyncRecord.record_id,
-                record_ids,
-                SyncRecord.record_type == record_type,
-                for_update=lock,
-                session=self.session,
-            )
-            for record_id, version in rows:
-                versions[(record_type, record_id)] = version
-        return versions
+        columns = [SyncRecord.record_type, SyncRecord.record_id, SyncRecord.version]
+        rows = self._rows_of_records(keys, columns, lock=lock)
+        return {key: row.version for key, row in rows.items()}
 
     def read_feed(
         self, after_seq: int, limit: int, site_ids: Collection[str] | None
@@ -499,11 +486,13 @@ class SqlChangeStore:
         return {key: state_from_row(row) for key, row in rows.items()}
 
     def _rows_of_records(
-        self, keys: Collection[tuple[str, str]], columns: list[Any]
+        self, keys: Collection[tuple[str, str]], columns: list[Any], *, lock: bool = False
     ) -> dict[tuple[str, str], Any]:
+        # Columns must include record_type and record_id. With lock, rows are locked in key
+        # order (see record_versions).
         rows_by_key: dict[tuple[str, str], Any] = {}
         by_type: dict[str, list[str]] = {}
-        for record_type, record_id in keys:
+        for record_type, record_id in sorted(keys) if lock else keys:
             by_type.setdefault(record_type, []).append(record_id)
         for record_type, record_ids in by_type.items():
             rows = rows_with_keys(
@@ -511,6 +500,7 @@ class SqlChangeStore:
                 SyncRecord.record_id,
                 record_ids,
                 SyncRecord.record_type == record_type,
+                for_update=lock,
                 session=self.session,
             )
             for row in rows:

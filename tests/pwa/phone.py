@@ -40,6 +40,22 @@ def sign_in(page: Page, username: str, password: str = "roundbook-demo") -> None
     expect(page.get_by_test_id("home")).to_be_visible(timeout=20000)
 
 
+def sign_in_then_go_offline(page: Page, username: str) -> None:
+    """Sign in while online, wait until the app works offline, then lose the signal."""
+    open_app(page)
+    sign_in(page, username)
+    wait_for_service_worker(page)
+    page.context.set_offline(True)
+
+
+def offline_at_scan(page: Page, username: str) -> Page:
+    """Signed in once online, now in a basement with no signal, on the scan screen."""
+    sign_in_then_go_offline(page, username)
+    page.goto("/app/#/scan")
+    wait_ready(page)
+    return page
+
+
 def start_ward_round(page: Page, location_code: str) -> None:
     """From home: ward round, pick the location by code, take the ward-round checklist."""
     page.get_by_test_id("start-round").click()

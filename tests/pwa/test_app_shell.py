@@ -11,7 +11,12 @@ import urllib.request
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.pwa.conftest import LiveServer
-from tests.pwa.phone import open_app, sign_in, wait_for_service_worker, wait_ready
+from tests.pwa.phone import (
+    open_app,
+    sign_in_then_go_offline,
+    wait_for_service_worker,
+    wait_ready,
+)
 
 
 def _headers(url: str) -> dict[str, str]:
@@ -58,13 +63,8 @@ def test_app_shell_loads_when_offline_after_a_reload(
     assert pwa_page.errors == []
 
 
-def test_home_is_interactive_when_opened_offline(
-    pwa_context: BrowserContext, pwa_page: Page
-) -> None:
-    open_app(pwa_page)
-    sign_in(pwa_page, "inspector")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
+def test_home_is_interactive_when_opened_offline(pwa_page: Page) -> None:
+    sign_in_then_go_offline(pwa_page, "inspector")
 
     # A reload, not a goto: the page is already on #/home, and a hash change loads nothing.
     pwa_page.reload()

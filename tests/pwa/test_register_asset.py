@@ -15,27 +15,14 @@ from tests.pwa.phone import (
     answer_all,
     api_get,
     api_token,
-    open_app,
+    offline_at_scan,
     read_store,
     session_of,
-    sign_in,
     sync_now_until_done,
-    wait_for_service_worker,
     wait_ready,
 )
 
 AXE = PROJECT_DIR / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def _offline_at_scan(context: BrowserContext, page: Page, username: str) -> Page:
-    """Signed in once online, now in a basement with no signal, on the scan screen."""
-    open_app(page)
-    sign_in(page, username)
-    wait_for_service_worker(page)
-    context.set_offline(True)
-    page.goto("/app/#/scan")
-    wait_ready(page)
-    return page
 
 
 def _look_up(page: Page, text: str) -> None:
@@ -74,7 +61,7 @@ def _new_code() -> str:
 def test_registered_asset_and_its_check_arrive_once_when_crew_registered_it_offline(
     pwa_context: BrowserContext, pwa_page: Page, live_server: LiveServer
 ) -> None:
-    page = _offline_at_scan(pwa_context, pwa_page, "crew")
+    page = offline_at_scan(pwa_page, "crew")
     code = _new_code()
 
     _look_up(page, code)
@@ -102,9 +89,9 @@ def test_registered_asset_and_its_check_arrive_once_when_crew_registered_it_offl
 
 
 def test_unknown_code_tells_what_to_do_and_offers_no_registration_when_inspector_looks_it_up(
-    pwa_context: BrowserContext, pwa_page: Page
+    pwa_page: Page,
 ) -> None:
-    page = _offline_at_scan(pwa_context, pwa_page, "inspector")
+    page = offline_at_scan(pwa_page, "inspector")
 
     _look_up(page, _new_code())
 
@@ -114,9 +101,9 @@ def test_unknown_code_tells_what_to_do_and_offers_no_registration_when_inspector
 
 
 def test_form_names_the_missing_fact_when_crew_saves_an_extinguisher_without_its_date(
-    pwa_context: BrowserContext, pwa_page: Page
+    pwa_page: Page,
 ) -> None:
-    page = _offline_at_scan(pwa_context, pwa_page, "crew")
+    page = offline_at_scan(pwa_page, "crew")
     _look_up(page, _new_code())
     page.get_by_test_id("register-asset").click()
     page.select_option("#asset-location", index=1)
@@ -129,9 +116,9 @@ def test_form_names_the_missing_fact_when_crew_saves_an_extinguisher_without_its
 
 
 def test_registration_screen_has_no_serious_accessibility_violations_when_it_shows_a_problem(
-    pwa_context: BrowserContext, pwa_page: Page, built_app: Path
+    pwa_page: Page, built_app: Path
 ) -> None:
-    page = _offline_at_scan(pwa_context, pwa_page, "crew")
+    page = offline_at_scan(pwa_page, "crew")
     _look_up(page, _new_code())
     page.get_by_test_id("register-asset").click()
     page.get_by_test_id("save-registration").click()
@@ -153,8 +140,8 @@ def label_registered_by_two_phones(
 ) -> dict[str, Any]:
     """Two crews scan the same new label offline and each registers it; A syncs first, then B."""
     label = f"roundbook:asset:{secrets.token_urlsafe(16)}"
-    phone_a = _offline_at_scan(pwa_context, pwa_page, "crew")
-    phone_b = _offline_at_scan(second_context, second_context.new_page(), "crew")
+    phone_a = offline_at_scan(pwa_page, "crew")
+    phone_b = offline_at_scan(second_context.new_page(), "crew")
     codes = {"a": _new_code(), "b": _new_code()}
     _look_up(phone_a, label)
     asset_a = _register_extinguisher(phone_a, codes["a"])
@@ -227,7 +214,7 @@ def test_later_phone_opens_the_registered_asset_when_it_scans_the_label_again(
 def test_registered_asset_still_opens_when_the_pack_is_refreshed_before_it_synced(
     pwa_context: BrowserContext, pwa_page: Page
 ) -> None:
-    page = _offline_at_scan(pwa_context, pwa_page, "crew")
+    page = offline_at_scan(pwa_page, "crew")
     code = _new_code()
     _look_up(page, code)
     asset_id = _register_extinguisher(page, code)

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.pwa.phone import open_app, read_store, sign_in, wait_for_service_worker, wait_ready
+from tests.pwa.phone import offline_at_scan, read_store
 
 
 @pytest.fixture
-def crew_offline(pwa_context: BrowserContext, pwa_page: Page) -> Page:
+def crew_offline(pwa_page: Page) -> Page:
     """The maintenance crew, signed in once online, now in a basement with no signal."""
-    open_app(pwa_page)
-    sign_in(pwa_page, "crew")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
-    pwa_page.goto("/app/#/scan")
-    wait_ready(pwa_page)
-    return pwa_page
+    return offline_at_scan(pwa_page, "crew")
 
 
 def _label_of(page: Page, code: str) -> str:

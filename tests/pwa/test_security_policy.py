@@ -21,6 +21,7 @@ from tests.pwa.phone import (
     open_app,
     read_store,
     sign_in,
+    sign_in_then_go_offline,
     sync_now_until_done,
     wait_for_service_worker,
     wait_ready,
@@ -130,12 +131,9 @@ def test_field_app_refuses_an_injected_inline_script_when_the_policy_applies(
 
 
 def test_field_app_reports_no_violation_when_reopened_offline_from_the_service_worker(
-    pwa_context: BrowserContext, pwa_page: Page, violations: ViolationLog
+    pwa_page: Page, violations: ViolationLog
 ) -> None:
-    open_app(pwa_page)
-    sign_in(pwa_page, "crew")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
+    sign_in_then_go_offline(pwa_page, "crew")
 
     pwa_page.reload()
     wait_ready(pwa_page)

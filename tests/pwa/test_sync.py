@@ -15,12 +15,10 @@ from tests.pwa.phone import (
     api_get,
     api_token,
     fail_first_item_with_note_and_photo,
-    open_app,
     outbox_counts,
     read_store,
-    sign_in,
+    sign_in_then_go_offline,
     start_ward_round,
-    wait_for_service_worker,
 )
 
 WARD = "ZY-3-W"
@@ -36,12 +34,9 @@ def _local_ids(page: Page) -> dict[str, Any]:
 
 
 @pytest.fixture
-def round_offline(pwa_context: BrowserContext, pwa_page: Page) -> Page:
+def round_offline(pwa_page: Page) -> Page:
     """A submitted round with a failed, photographed item, still on the phone."""
-    open_app(pwa_page)
-    sign_in(pwa_page, "inspector")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
+    sign_in_then_go_offline(pwa_page, "inspector")
     start_ward_round(pwa_page, WARD)
     answer_all(pwa_page, "pass")
     fail_first_item_with_note_and_photo(pwa_page, "地面有污物")

@@ -8,11 +8,9 @@ from __future__ import annotations
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.pwa.phone import (
-    open_app,
     queue_not_inspected_rounds,
     read_store,
-    sign_in,
-    wait_for_service_worker,
+    sign_in_then_go_offline,
 )
 
 QUEUED_INSPECTIONS = 200
@@ -21,10 +19,7 @@ QUEUED_INSPECTIONS = 200
 def test_queued_inspections_all_sync_when_back_online(
     pwa_context: BrowserContext, pwa_page: Page
 ) -> None:
-    open_app(pwa_page)
-    sign_in(pwa_page, "inspector")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
+    sign_in_then_go_offline(pwa_page, "inspector")
     queue_not_inspected_rounds(pwa_page, QUEUED_INSPECTIONS)
     pending = pwa_page.get_by_test_id("sync-pending")
     expect(pending).to_contain_text(f"待同步 {QUEUED_INSPECTIONS} 条记录")

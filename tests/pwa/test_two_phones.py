@@ -13,22 +13,12 @@ from tests.pwa.phone import (
     api_get,
     api_token,
     fail_item_with_note_and_photo,
-    open_app,
     read_store,
     session_of,
-    sign_in,
+    sign_in_then_go_offline,
     sync_now_until_done,
-    wait_for_service_worker,
     wait_ready,
 )
-
-
-def _signed_in_offline(context: BrowserContext, page: Page) -> Page:
-    open_app(page)
-    sign_in(page, "crew")
-    wait_for_service_worker(page)
-    context.set_offline(True)
-    return page
 
 
 def _extinguisher_of_my_department(page: Page) -> dict[str, Any]:
@@ -65,8 +55,9 @@ def both_checked_then_synced(
     live_server: LiveServer,
 ) -> dict[str, Any]:
     """Phone A fails the extinguisher first; phone B passes it later; B syncs first, then A."""
-    phone_a = _signed_in_offline(pwa_context, pwa_page)
-    phone_b = _signed_in_offline(second_context, second_context.new_page())
+    phone_a, phone_b = pwa_page, second_context.new_page()
+    for phone in (phone_a, phone_b):
+        sign_in_then_go_offline(phone, "crew")
     asset = _extinguisher_of_my_department(phone_a)
     inspection_a = _check_asset(phone_a, asset["id"], fail_note="压力表指针在红区")
     inspection_b = _check_asset(phone_b, asset["id"], fail_note=None)

@@ -17,12 +17,10 @@ from tests.pwa.phone import (
     answer_all,
     api_get,
     api_token,
-    open_app,
     read_store,
-    sign_in,
+    sign_in_then_go_offline,
     start_ward_round,
     sync_now_until_done,
-    wait_for_service_worker,
     wait_ready,
 )
 
@@ -48,10 +46,7 @@ def second_version(built_app: Path, tmp_path: Path) -> Iterator[None]:
 def test_update_keeps_the_draft_and_the_outbox_when_applied(
     pwa_context: BrowserContext, pwa_page: Page, second_version: None, tmp_path: Path
 ) -> None:
-    open_app(pwa_page)
-    sign_in(pwa_page, "inspector")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
+    sign_in_then_go_offline(pwa_page, "inspector")
     start_ward_round(pwa_page, "ZY-4-E")
     answer_all(pwa_page, "pass")
     pwa_page.get_by_test_id("submit").click()
@@ -98,10 +93,7 @@ def _answer_epoch_mismatch_once(context: BrowserContext) -> None:
 def test_synced_round_is_pushed_again_when_the_server_starts_a_new_epoch(
     pwa_context: BrowserContext, pwa_page: Page, live_server: LiveServer
 ) -> None:
-    open_app(pwa_page)
-    sign_in(pwa_page, "inspector")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
+    sign_in_then_go_offline(pwa_page, "inspector")
     start_ward_round(pwa_page, "ZY-5-E")
     answer_all(pwa_page, "pass")
     pwa_page.get_by_test_id("submit").click()

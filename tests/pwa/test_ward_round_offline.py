@@ -13,8 +13,8 @@ from tests.pwa.phone import (
     outbox_counts,
     read_store,
     sign_in,
+    sign_in_then_go_offline,
     start_ward_round,
-    wait_for_service_worker,
     wait_ready,
 )
 
@@ -22,12 +22,9 @@ WARD = "ZY-5-W"
 
 
 @pytest.fixture
-def offline_round(pwa_context: BrowserContext, pwa_page: Page) -> Page:
+def offline_round(pwa_page: Page) -> Page:
     """An inspector who signed in online, then did a round with one failed item offline."""
-    open_app(pwa_page)
-    sign_in(pwa_page, "inspector")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
+    sign_in_then_go_offline(pwa_page, "inspector")
     start_ward_round(pwa_page, WARD)
     answer_all(pwa_page, "pass")
     fail_first_item_with_note_and_photo(pwa_page, "墙角积灰")
@@ -61,13 +58,8 @@ def test_sync_bar_shows_pending_counts_when_offline(offline_round: Page) -> None
     expect(offline_round.get_by_test_id("sync-problem")).to_contain_text("没有网络")
 
 
-def test_draft_survives_when_the_page_reloads_offline(
-    pwa_context: BrowserContext, pwa_page: Page
-) -> None:
-    open_app(pwa_page)
-    sign_in(pwa_page, "inspector")
-    wait_for_service_worker(pwa_page)
-    pwa_context.set_offline(True)
+def test_draft_survives_when_the_page_reloads_offline(pwa_page: Page) -> None:
+    sign_in_then_go_offline(pwa_page, "inspector")
     start_ward_round(pwa_page, WARD)
     pass_button = pwa_page.locator("li.item").first.locator("button[data-value='pass']")
     pass_button.click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -23,6 +24,14 @@ def _setup(client: FlaskClient):
     return site, location, version_id, user, Phone(client, user)
 
 
+def _round_naming(
+    phone: Phone, location: Any, version_id: uuid.UUID, finished_at: int, shas: list[str]
+) -> dict[str, Any]:
+    """A submitted ward round whose answers name these photos."""
+    fields = inspection_fields(location, version_id, finished_at, photo_sha256s=shas)
+    return phone.change("submit", "inspection", str(uuid.uuid4()), fields)
+
+
 def _photo(site_id: uuid.UUID, sha: str) -> Photo:
     photo = db.session.scalar(select(Photo).where(Photo.site_id == site_id, Photo.sha256 == sha))
     assert photo is not None
@@ -37,14 +46,7 @@ def test_push_answers_each_new_inspection_with_the_photos_not_received_yet(
     put_photo(client, site, received, bearer_headers(user))
     pending = "b" * 64
     changes = [
-        phone.change(
-            "submit",
-            "inspection",
-            str(uuid.uuid4()),
-            inspection_fields(
-                location, version_id, BASE_MS + n, photo_sha256s=[sha256_of(received), pending]
-            ),
-        )
+        _round_naming(phone, location, version_id, BASE_MS + n, [sha256_of(received), pending])
         for n in range(3)
     ]
 
@@ -58,15 +60,7 @@ def test_photo_is_flagged_as_reused_when_two_inspections_of_one_batch_name_it(
 ) -> None:
     site, location, version_id, _, phone = _setup(client)
     sha = "c" * 64
-    changes = [
-        phone.change(
-            "submit",
-            "inspection",
-            str(uuid.uuid4()),
-            inspection_fields(location, version_id, BASE_MS + n, photo_sha256s=[sha]),
-        )
-        for n in range(2)
-    ]
+    changes = [_round_naming(phone, location, version_id, BASE_MS + n, [sha]) for n in range(2)]
 
     response = phone.push(changes)
 
@@ -81,8 +75,7 @@ def test_photo_is_flagged_as_reused_when_a_later_batch_names_it_again(
     sha, other = "d" * 64, "e" * 64
 
     def submit(finished_at: int, shas: list[str]) -> dict:
-        fields = inspection_fields(location, version_id, finished_at, photo_sha256s=shas)
-        return phone.change("submit", "inspection", str(uuid.uuid4()), fields)
+        return _round_naming(phone, location, version_id, finished_at, shas)
 
     phone.push([submit(BASE_MS, [sha])])
     assert _photo(site.id, sha).is_suspected_reuse is False
