@@ -114,7 +114,7 @@ def rows_with_keys(
         statement = select(*columns).where(key.in_(values), *conditions)
         if for_update:
             statement = statement.order_by(key).with_for_update()
-        return list(session.execute(statement))
+        return list(session.execute(statement).all())
     wanted = (
         func.unnest(bindparam(None, values, type_=ARRAY(key.type)))
         .table_valued("value")
@@ -125,4 +125,4 @@ def rows_with_keys(
     if for_update:
         probe = probe.with_for_update()
     found = probe.lateral("found")
-    return list(session.execute(select(found).select_from(wanted).join(found, true())))
+    return list(session.execute(select(found).select_from(wanted).join(found, true())).all())

@@ -8,7 +8,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import ColumnElement, Text, Uuid, case, cast, func, select, text, true, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 
 from server.auth.access import Permission, Principal, require_permission, visible_select
@@ -227,6 +228,56 @@ _MISSING_PHOTOS_OF_INSPECTIONS = text(
     GROUP BY link.inspection_id
     """
 )
+
+
+def missing_photos_json(
+    record_type: ColumnElement[str], record_id: ColumnElement[str], site_id: ColumnElement[str]
+) -> ColumnElement[str | None]:
+    """Per sync feed entry, its inspection's photos not received yet: JSON text, or None.
+
+    A column of a pull page's query (the entry's key and site are its columns), so a page's
+    missing photos cost no second query: asked separately, sending back the ids of 1,000
+    inspections was a third of a page's time. None for other records and for inspections
+    with every photo received. The lookup is missing_photo_sha256s's, one probe each.
+    """
+    link, photo = PhotoInspectionLink.__table__, Photo.__table__
+    if db.session.get_bind().dialect.name != "postgresql":
+        # SQLite stores ids as 32 hexadecimal digits and aggregates into JSON in row order.
+        sha256s = (
+            select(photo.c.sha256)
+            .join(link, link.c.photo_id == photo.c.id)
+            .where(
+                link.c.inspection_id == func.replace(record_id, "-", ""),
+                photo.c.site_id == func.replace(site_id, "-", ""),
+                photo.c.status == PhotoStatus.EXPECTED,
+            )
+            .order_by(photo.c.sha256)
+            .correlate_except(photo, link)
+            .subquery()
+        )
+        found = select(func.json_group_array(sha256s.c.sha256)).scalar_subquery()
+        return case((record_type == "inspection", func.nullif(found, "[]")))
+    links = (
+        select(link.c.photo_id)
+        .where(link.c.inspection_id == cast(record_id, Uuid))
+        .correlate_except(link)
+        .offset(0)
+        .lateral("link")
+    )
+    expected = (
+        select(photo.c.sha256, photo.c.site_id, photo.c.status)
+        .where(photo.c.id == links.c.photo_id)
+        .limit(1)
+        .lateral("photo")
+    )
+    found = (
+        select(cast(func.json_agg(aggregate_order_by(expected.c.sha256, expected.c.sha256)), Text))
+        .select_from(links)
+        .join(expected, true())
+        .where(expected.c.site_id == cast(site_id, Uuid), expected.c.status == PhotoStatus.EXPECTED)
+        .scalar_subquery()
+    )
+    return case((record_type == "inspection", found))
 
 
 def find_photo(site_id: uuid.UUID, sha256: str) -> Photo | None:

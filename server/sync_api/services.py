@@ -132,23 +132,6 @@ def record_payload(
     return payload
 
 
-def stored_payload(row: Any) -> dict[str, Any]:
-    """record_payload of a row of store.read_pull_page: its values go on as stored JSON."""
-    payload: dict[str, Any] = {
-        "record_type": row.record_type,
-        "record_id": row.record_id,
-        "version": row.version,
-        "deleted": row.is_deleted,
-        "hlc": row.hlc,
-        "site_id": row.site_id,
-    }
-    if row.is_deleted:
-        payload["deleted_hlc"] = row.deleted_hlc
-    else:
-        payload["fields"] = orjson.Fragment(row.values_json)
-    return payload
-
-
 def result_payload(state: RecordState) -> dict[str, Any]:
     """The record a push result carries, with its site.
 
@@ -426,11 +409,11 @@ class PullPage:
     """One page of the change feed for one user."""
 
     server_epoch: str
-    changes: list[dict[str, Any]]
+    changes: Any  # a JSON array of records (record_payload), as an orjson.Fragment
     next_cursor: str
     has_more: bool
     drop_site_ids: list[str]
-    missing_photos: dict[str, list[str]]
+    missing_photos: dict[str, Any]  # {inspection_id: [sha256, ...]} (as JSON fragments)
 
 
 def _epoch_mismatch(server_epoch: str, why: str) -> ApiError:
@@ -470,37 +453,27 @@ def pull_changes(
     cursor = _cursor(store, cursor_text)
     visible = None if principal.is_super_admin else {str(site) for site in principal.site_ids}
     after_seq = cursor.seq if cursor is not None else 0
-    rows = store.read_pull_page(after_seq, limit + 1, visible)
+    from server.photos.services import missing_photos_json
+
+    rows = store.read_pull_page(after_seq, limit + 1, visible, missing_photos_json)
     page = rows[:limit]
-    changes = [stored_payload(row) for row in page if row.version is not None]
+    # The records and their missing photos go on as the JSON text the query built.
+    records = ",".join(row.record_json for row in page if row.record_json is not None)
+    missing_photos = {
+        row.record_id: orjson.Fragment(row.annotation)
+        for row in page
+        if row.annotation is not None and row.record_json is not None and not row.is_deleted
+    }
     next_seq = page[-1].seq if page else after_seq
     drop = sorted(str(site) for site in known_site_ids if not principal.can(site, Permission.READ))
     return PullPage(
         store.epoch,
-        changes,
+        orjson.Fragment(f"[{records}]"),
         Cursor(store.epoch, next_seq).encode(),
         len(rows) > limit,
         drop,
-        _missing_photos(changes),
+        missing_photos,
     )
-
-
-def _missing_photos(changes: list[dict[str, Any]]) -> dict[str, list[str]]:
-    # Asked of every inspection on the page: one index probe each is cheaper than reading
-    # their answers for photos (the page sends the answers on undecoded).
-    from server.photos.services import missing_photo_sha256s
-
-    by_site: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for record in changes:
-        if record["record_type"] == "inspection" and not record["deleted"]:
-            by_site.setdefault(uuid.UUID(record["site_id"]), []).append(
-                uuid.UUID(record["record_id"])
-            )
-    missing: dict[str, list[str]] = {}
-    for site_id, inspection_ids in by_site.items():
-        for inspection_id, sha256s in missing_photo_sha256s(site_id, inspection_ids).items():
-            missing[str(inspection_id)] = sha256s
-    return missing
 
 
 # --- Changes the server makes itself (a reviewer restoring a lost value) -------------------

@@ -9,12 +9,24 @@ never later find a smaller seq appear (the classic change-feed data loss).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, func, select, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -40,6 +52,9 @@ class Author:
     user_id: uuid.UUID | None = None
     device_id: uuid.UUID | None = None
 
+
+# A column computed from a feed entry's record_type, record_id and site_id.
+EntryColumn = Callable[[Any, Any, Any], ColumnElement[Any]]
 
 # What saving a state replaces (all but the key).
 STATE_COLUMNS = ("field_values", "field_clocks", "hlc", "version", "is_deleted", "deleted_hlc")
@@ -391,24 +406,26 @@ class SqlChangeStore:
         ]
 
     def read_pull_page(
-        self, after_seq: int, limit: int, site_ids: Collection[str] | None
+        self,
+        after_seq: int,
+        limit: int,
+        site_ids: Collection[str] | None,
+        annotation: EntryColumn | None = None,
     ) -> list[Any]:
         """The records of read_feed's entries as a pull page sends them, in one query.
 
-        Each row has the entry's seq and site_id and the record's key, version, is_deleted,
-        deleted_hlc, hlc, and values_json: its values as stored JSON text (a page holds up
-        to 1,000 records of some 3 KB; decoding them only to encode them again was most of
-        a pull's time). An entry whose record has no state comes with a null version.
+        Each row has the entry's seq and record_id, the record's is_deleted, and
+        record_json: the record as services.record_payload gives it (with the entry's
+        site_id), as JSON text built by the database; null when the record has no state. A
+        page holds up to 1,000 records of some 3 KB: decoding their values only to encode
+        them again, or even building a dict per record around them, was most of a pull's
+        time.
+        annotation: a column computed from each entry's record_type, record_id and site_id
+        (an inspection's missing photos), in the row as `annotation`.
         """
         entries = self._feed_after(after_seq, limit, site_ids)
         record = SyncRecord.__table__
-        columns = [
-            record.c.version,
-            record.c.is_deleted,
-            record.c.deleted_hlc,
-            record.c.hlc,
-            cast(record.c.field_values, Text).label("values_json"),
-        ]
+        columns = [record.c[name] for name in STATE_COLUMNS if name != "field_clocks"]
         same_key = (record.c.record_type == entries.c.record_type) & (
             record.c.record_id == entries.c.record_id
         )
@@ -416,16 +433,15 @@ class SqlChangeStore:
             # One index probe per entry, whatever the statistics say (see rows_with_keys).
             state: Any = select(*columns).where(same_key).limit(1).lateral("state")
             joined: Any = true()
-            of_state = [state.c[column.name] for column in columns]
         else:  # SQLite has no LATERAL; it plans the join on the key itself
-            state, joined, of_state = record, same_key, columns
+            state, joined = record, same_key
         statement = (
             select(
                 entries.c.seq,
-                entries.c.site_id,
-                entries.c.record_type,
                 entries.c.record_id,
-                *of_state,
+                state.c.is_deleted,
+                self._record_json(entries, state).label("record_json"),
+                *_annotation_of(entries, annotation),
             )
             .select_from(entries)
             .outerjoin(state, joined)
@@ -433,7 +449,37 @@ class SqlChangeStore:
             .limit(limit)
         )
         with self._walking_the_feed_index():
-            return list(self.session.execute(statement))
+            return list(self.session.execute(statement).all())
+
+    def _record_json(self, entry: Any, state: Any) -> ColumnElement[str | None]:
+        # services.record_payload, key for key. The values are stored JSON and go in as
+        # they are; a tombstone's stay hidden.
+        if self._is_postgresql():
+            build, deleted, values = (
+                func.json_build_object,
+                state.c.is_deleted,
+                state.c.field_values,
+            )
+        else:  # SQLite: its booleans are integers, its JSON is text until json() says it is
+            build = func.json_object
+            deleted = case((state.c.is_deleted, func.json("true")), else_=func.json("false"))
+            values = func.json(state.c.field_values)
+        head = [
+            *_json_key("record_type", entry.c.record_type),
+            *_json_key("record_id", entry.c.record_id),
+            *_json_key("version", state.c.version),
+            *_json_key("deleted", deleted),
+            *_json_key("hlc", state.c.hlc),
+            *_json_key("site_id", entry.c.site_id),
+        ]
+        return cast(
+            case(
+                (state.c.version.is_(None), None),
+                (state.c.is_deleted, build(*head, *_json_key("deleted_hlc", state.c.deleted_hlc))),
+                else_=build(*head, *_json_key("fields", values)),
+            ),
+            Text,
+        )
 
     @contextmanager
     def _walking_the_feed_index(self) -> Iterator[None]:
@@ -523,6 +569,18 @@ def is_contention(error: OperationalError) -> bool:
     """Whether the database refused a statement because of another transaction's locks."""
     sqlstate = getattr(error.orig, "sqlstate", None)
     return sqlstate in CONTENTION_SQLSTATES or "database is locked" in str(error.orig)
+
+
+def _json_key(key: str, value: Any) -> tuple[Any, Any]:
+    # The key as an SQL literal: as a parameter, PostgreSQL cannot tell its type.
+    return literal_column(f"'{key}'"), value
+
+
+def _annotation_of(entries: Any, annotation: EntryColumn | None) -> list[Any]:
+    if annotation is None:
+        return []
+    column = annotation(entries.c.record_type, entries.c.record_id, entries.c.site_id)
+    return [column.label("annotation")]
 
 
 def _state_row(state: RecordState) -> dict[str, Any]:

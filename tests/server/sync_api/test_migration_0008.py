@@ -106,6 +106,7 @@ def test_states_read_the_same_after_the_upgrade_and_old_rows_return_on_downgrade
     )
     assert states[("location", "l1")].deleted
     assert states[("location", "l1")].fields["notes"].value == "gone"
-    assert json.loads(pulled.values_json) == {"site_id": "s1", "status": "open", "reopen_count": 2}
-    assert pulled.hlc == OLD_FINDING["status"]["hlc"]
+    record = json.loads(pulled.record_json)
+    assert record["fields"] == {"site_id": "s1", "status": "open", "reopen_count": 2}
+    assert record["hlc"] == OLD_FINDING["status"]["hlc"]
     assert rows_at_0007 == {"f1": OLD_FINDING, "l1": OLD_TOMBSTONE}

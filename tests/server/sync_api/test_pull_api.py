@@ -16,6 +16,7 @@ from server.sync_api.store import start_new_epoch
 from sync.changes import Cursor
 from tests.factories import make_location, make_site, make_user
 from tests.server.inspections.factories import make_template
+from tests.server.photos.factories import make_jpeg, put_photo, sha256_of
 from tests.server.sync_api.factories import (
     BASE_MS,
     Phone,
@@ -116,15 +117,44 @@ def test_pull_reports_missing_photos_when_inspection_expects_them(client: FlaskC
     location = make_location(site)
     version_id = make_template(site).versions[0].id
     phone = Phone(client, make_user(site))
-    sha = "a" * 64
-    fields = inspection_fields(location, version_id, photo_sha256s=[sha])
-    record_id = str(uuid.uuid4())
+    received = make_jpeg(seed=3)
+    shas = ["f" * 64, sha256_of(received), "a" * 64]
+    with_photos, without_photos = str(uuid.uuid4()), str(uuid.uuid4())
 
-    pushed = phone.push([phone.change("submit", "inspection", record_id, fields)])
-    body = phone.pull().get_json()
+    pushed = phone.push(
+        [
+            phone.change(
+                "submit",
+                "inspection",
+                with_photos,
+                inspection_fields(location, version_id, photo_sha256s=shas),
+            ),
+            phone.change(
+                "submit", "inspection", without_photos, inspection_fields(location, version_id)
+            ),
+        ]
+    )
+    before_upload = phone.pull().get_json()
+    assert put_photo(client, site, received, phone.headers).status_code in (200, 201)
+    after_upload = phone.pull().get_json()
 
-    assert pushed.get_json()["results"][0]["missing_photo_sha256s"] == [sha]
-    assert body["missing_photos"] == {record_id: [sha]}
+    assert pushed.get_json()["results"][0]["missing_photo_sha256s"] == sorted(shas)
+    assert before_upload["missing_photos"] == {with_photos: sorted(shas)}
+    assert after_upload["missing_photos"] == {with_photos: ["a" * 64, "f" * 64]}
+
+
+def test_pull_reports_no_missing_photos_when_every_photo_arrived(client: FlaskClient) -> None:
+    site = make_site()
+    location = make_location(site)
+    version_id = make_template(site).versions[0].id
+    phone = Phone(client, make_user(site))
+    photo = make_jpeg(seed=4)
+    fields = inspection_fields(location, version_id, photo_sha256s=[sha256_of(photo)])
+
+    phone.push([phone.change("submit", "inspection", str(uuid.uuid4()), fields)])
+    assert put_photo(client, site, photo, phone.headers).status_code in (200, 201)
+
+    assert phone.pull().get_json()["missing_photos"] == {}
 
 
 def test_conflict_restore_writes_lost_value_back_when_reviewer_restores_it(

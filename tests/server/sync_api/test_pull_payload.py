@@ -1,4 +1,4 @@
-"""A pull page sends records' values on as stored JSON text: it must say what the states say."""
+"""A pull page's records are JSON built by the database: it must say what the states say."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import orjson
 from flask import Flask
 
 from server.extensions import db
-from server.sync_api.services import record_payload, stored_payload
+from server.sync_api.services import record_payload
 from server.sync_api.store import SqlChangeStore
 from sync.changes import FieldState, RecordState
 from sync.hlc import Hlc
@@ -52,7 +52,7 @@ def _states() -> list[RecordState]:
     return [inspection, finding, tombstone]
 
 
-def test_pull_payload_of_a_stored_row_equals_the_payload_of_its_state(app: Flask) -> None:
+def test_pull_record_built_by_the_database_equals_the_payload_of_its_state(app: Flask) -> None:
     store = SqlChangeStore(db.session)
     states = _states()
     for state in states:
@@ -64,7 +64,7 @@ def test_pull_payload_of_a_stored_row_equals_the_payload_of_its_state(app: Flask
     keys = [(state.record_type, state.record_id) for state in states]
 
     rows = store.read_pull_page(0, 10, [SITE])
-    sent = [orjson.loads(orjson.dumps(stored_payload(row))) for row in rows]
+    sent = [orjson.loads(row.record_json) for row in rows]
 
     assert sent == [record_payload(state, SITE) for state in store.get_states(keys).values()]
     assert sent == [record_payload(state, SITE) for state in states]
