@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 WALL_DIGITS = 18
 COUNTER_DIGITS = 4
@@ -37,6 +38,12 @@ class Hlc:
 
     def encode(self) -> str:
         """Return the fixed-width form whose string order equals the clock order."""
+        return self._encoded
+
+    @cached_property
+    def _encoded(self) -> str:
+        # A pushed change's clock is that of each of its fields, encoded again for each
+        # field's stored clock, the record's newest clock and the result: once is enough.
         return f"{self.wall_ms:0{WALL_DIGITS}d}-{self.counter:0{COUNTER_DIGITS}d}-{self.node}"
 
     @classmethod
