@@ -457,12 +457,13 @@ def pull_changes(
 
     rows = store.read_pull_page(after_seq, limit + 1, visible, missing_photos_json)
     page = rows[:limit]
-    # The records and their missing photos go on as the JSON text the query built.
-    records = ",".join(row.record_json for row in page if row.record_json is not None)
+    # The records and their missing photos go on as the JSON text the query built (rows
+    # unpacked: 1,000 rows' columns looked up by name took a tenth of a page's time).
+    records = ",".join(record for _, _, _, record, _ in page if record is not None)
     missing_photos = {
-        row.record_id: orjson.Fragment(row.annotation)
-        for row in page
-        if row.annotation is not None and row.record_json is not None and not row.is_deleted
+        record_id: orjson.Fragment(missing)
+        for _, record_id, is_deleted, record, missing in page
+        if missing is not None and record is not None and not is_deleted
     }
     next_seq = page[-1].seq if page else after_seq
     drop = sorted(str(site) for site in known_site_ids if not principal.can(site, Permission.READ))

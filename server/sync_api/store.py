@@ -22,6 +22,7 @@ from sqlalchemy import (
     cast,
     func,
     literal_column,
+    null,
     select,
     text,
     true,
@@ -421,7 +422,7 @@ class SqlChangeStore:
         them again, or even building a dict per record around them, was most of a pull's
         time.
         annotation: a column computed from each entry's record_type, record_id and site_id
-        (an inspection's missing photos), in the row as `annotation`.
+        (an inspection's missing photos), last in the row as `annotation` (else null).
         """
         entries = self._feed_after(after_seq, limit, site_ids)
         record = SyncRecord.__table__
@@ -441,7 +442,7 @@ class SqlChangeStore:
                 entries.c.record_id,
                 state.c.is_deleted,
                 self._record_json(entries, state).label("record_json"),
-                *_annotation_of(entries, annotation),
+                _annotation_of(entries, annotation),
             )
             .select_from(entries)
             .outerjoin(state, joined)
@@ -576,11 +577,11 @@ def _json_key(key: str, value: Any) -> tuple[Any, Any]:
     return literal_column(f"'{key}'"), value
 
 
-def _annotation_of(entries: Any, annotation: EntryColumn | None) -> list[Any]:
+def _annotation_of(entries: Any, annotation: EntryColumn | None) -> ColumnElement[Any]:
     if annotation is None:
-        return []
+        return null().label("annotation")
     column = annotation(entries.c.record_type, entries.c.record_id, entries.c.site_id)
-    return [column.label("annotation")]
+    return column.label("annotation")
 
 
 def _state_row(state: RecordState) -> dict[str, Any]:
