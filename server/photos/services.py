@@ -238,7 +238,8 @@ def missing_photos_json(
     A column of a pull page's query (the entry's key and site are its columns), so a page's
     missing photos cost no second query: asked separately, sending back the ids of 1,000
     inspections was a third of a page's time. None for other records and for inspections
-    with every photo received. The lookup is missing_photo_sha256s's, one probe each.
+    with every photo received. Looked up as missing_photo_sha256s does: one index probe
+    per link and per photo, the site and status checked outside the probe.
     """
     link, photo = PhotoInspectionLink.__table__, Photo.__table__
     if db.session.get_bind().dialect.name != "postgresql":
