@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, Uuid, case, cast, func, select, text, true, update
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Text,
+    Uuid,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 
+from server import json_codec
 from server.auth.access import Permission, Principal, require_permission, visible_select
 from server.db_copy import insert_rows, rows_with_keys
 from server.errors import ApiError, field_error, not_found
@@ -175,71 +190,46 @@ def ensure_photo(site_id: uuid.UUID, sha256: str) -> Photo:
 def missing_photo_sha256s(
     site_id: uuid.UUID, inspection_ids: Collection[uuid.UUID]
 ) -> dict[uuid.UUID, list[str]]:
-    """Return, per inspection, the expected photos not received yet (sorted; only non-empty)."""
+    """Return, per inspection, the expected photos not received yet (sorted; only non-empty).
+
+    The lookup of missing_photos_json, for inspections named by id.
+    """
     if not inspection_ids:
         return {}
+    ids = [str(inspection_id) for inspection_id in inspection_ids]
     if db.session.get_bind().dialect.name == "postgresql":
-        rows = db.session.execute(
-            _MISSING_PHOTOS_OF_INSPECTIONS,
-            {
-                "inspection_ids": list(inspection_ids),
-                "site_id": site_id,
-                "expected": PhotoStatus.EXPECTED.value,
-            },
+        wanted: Any = (
+            func.unnest(bindparam(None, ids, type_=ARRAY(String)))
+            .table_valued("inspection_id")
+            .render_derived(name="wanted")
         )
-        return {inspection_id: sha256s for inspection_id, sha256s in rows}
-    missing: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for inspection_id, sha256 in db.session.execute(
-        select(PhotoInspectionLink.inspection_id, Photo.sha256)
-        .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
-        .where(
-            PhotoInspectionLink.inspection_id.in_(list(inspection_ids)),
-            Photo.site_id == site_id,
-            Photo.status == PhotoStatus.EXPECTED,
-        )
-    ):
-        missing[inspection_id].append(sha256)
-    return {inspection_id: sorted(sha256s) for inspection_id, sha256s in missing.items()}
-
-
-# Per inspection, an index probe for its links, and per link one for its photo, whatever
-# the statistics say (OFFSET 0 and LIMIT 1 keep PostgreSQL from flattening the lookups
-# into joins). As joins, they were planned as a scan of every expected photo, or a hash of
-# every photo, whenever statistics lagged a fast-growing table: 60 ms for 100 inspections
-# at 20,000 photos. The site and status are checked outside the probe: inside, PostgreSQL
-# looked the photo up by status, reading every expected photo. One row per inspection: a
-# pull page asks for 1,000 of them.
-_MISSING_PHOTOS_OF_INSPECTIONS = text(
-    """
-    SELECT link.inspection_id, array_agg(photo.sha256 ORDER BY photo.sha256)
-    FROM unnest(CAST(:inspection_ids AS uuid[])) AS wanted(inspection_id)
-    CROSS JOIN LATERAL (
-        SELECT photos_inspection_links.inspection_id, photos_inspection_links.photo_id
-        FROM photos_inspection_links
-        WHERE photos_inspection_links.inspection_id = wanted.inspection_id
-        OFFSET 0
-    ) AS link
-    CROSS JOIN LATERAL (
-        SELECT photos.sha256, photos.site_id, photos.status FROM photos
-        WHERE photos.id = link.photo_id
-        LIMIT 1
-    ) AS photo
-    WHERE photo.site_id = :site_id AND photo.status = :expected
-    GROUP BY link.inspection_id
-    """
-)
+    else:  # SQLite names no columns of a VALUES list
+        wanted = union_all(*(select(literal(key, String).label("inspection_id")) for key in ids))
+        wanted = wanted.subquery("wanted")
+    missing = missing_photos_json(
+        literal("inspection", String), wanted.c.inspection_id, literal(str(site_id), String)
+    )
+    rows = db.session.execute(select(wanted.c.inspection_id, missing)).all()
+    return {uuid.UUID(key): json_codec.loads(found) for key, found in rows if found is not None}
 
 
 def missing_photos_json(
     record_type: ColumnElement[str], record_id: ColumnElement[str], site_id: ColumnElement[str]
 ) -> ColumnElement[str | None]:
-    """Per sync feed entry, its inspection's photos not received yet: JSON text, or None.
+    """Per row naming a record (a sync feed entry), its inspection's missing photos as JSON.
 
     A column of a pull page's query (the entry's key and site are its columns), so a page's
     missing photos cost no second query: asked separately, sending back the ids of 1,000
     inspections was a third of a page's time. None for other records and for inspections
-    with every photo received. Looked up as missing_photo_sha256s does: one index probe
-    per link and per photo, the site and status checked outside the probe.
+    with every photo received.
+
+    On PostgreSQL, one index probe for the inspection's links and one per link for its
+    photo, whatever the statistics say (OFFSET 0 and LIMIT 1 keep PostgreSQL from
+    flattening the lookups into joins). As joins, they were planned as a scan of every
+    expected photo, or a hash of every photo, whenever statistics lagged a fast-growing
+    table: 60 ms for 100 inspections at 20,000 photos. The site and status are checked
+    outside the probe: inside, PostgreSQL looked the photo up by status, reading every
+    expected photo.
     """
     link, photo = PhotoInspectionLink.__table__, Photo.__table__
     if db.session.get_bind().dialect.name != "postgresql":
