@@ -6,6 +6,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -197,20 +198,36 @@ def missing_photo_sha256s(
     if not inspection_ids:
         return {}
     ids = [str(inspection_id) for inspection_id in inspection_ids]
-    if db.session.get_bind().dialect.name == "postgresql":
+    dialect = db.session.get_bind().dialect.name
+    statement = _missing_photos_of_ids(dialect, 1 if dialect == "postgresql" else len(ids))
+    if dialect == "postgresql":
+        parameters: dict[str, Any] = {"ids": ids}
+    else:
+        parameters = {f"id_{index}": key for index, key in enumerate(ids)}
+    rows = db.session.execute(statement, {"site_id": str(site_id), **parameters}).all()
+    return {uuid.UUID(key): json_codec.loads(found) for key, found in rows if found is not None}
+
+
+@cache
+def _missing_photos_of_ids(dialect: str, count: int) -> Any:
+    # Built once per dialect (and, on SQLite, per number of ids): built per call, the
+    # statement took longer than its query.
+    if dialect == "postgresql":
         wanted: Any = (
-            func.unnest(bindparam(None, ids, type_=ARRAY(String)))
+            func.unnest(bindparam("ids", type_=ARRAY(String)))
             .table_valued("inspection_id")
             .render_derived(name="wanted")
         )
     else:  # SQLite names no columns of a VALUES list
-        wanted = union_all(*(select(literal(key, String).label("inspection_id")) for key in ids))
-        wanted = wanted.subquery("wanted")
+        keys = [
+            select(bindparam(f"id_{index}", type_=String).label("inspection_id"))
+            for index in range(count)
+        ]
+        wanted = union_all(*keys).subquery("wanted")
     missing = missing_photos_json(
-        literal("inspection", String), wanted.c.inspection_id, literal(str(site_id), String)
+        literal("inspection", String), wanted.c.inspection_id, bindparam("site_id", type_=String)
     )
-    rows = db.session.execute(select(wanted.c.inspection_id, missing)).all()
-    return {uuid.UUID(key): json_codec.loads(found) for key, found in rows if found is not None}
+    return select(wanted.c.inspection_id, missing)
 
 
 def missing_photos_json(
