@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,7 +76,10 @@ class PhotoInspectionLink(db.Model):
     __table_args__ = (UniqueConstraint("inspection_id", "photo_id"),)
 
     id: Mapped[uuid.UUID] = uuid_key()
-    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
-    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)
+    # The inspection's site, kept for lookups by site; no key of its own: the inspection's
+    # key checks it, and one here locked the site's row for every link a push wrote.
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # Looked up through the unique (inspection_id, photo_id), whose leading column it is.
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"))
     photo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("photos.id"), index=True)
     created_at: Mapped[datetime] = created_at_column()

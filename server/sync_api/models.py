@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db_types import BigIntKey, JsonType, UtcDateTime, created_at_column
@@ -70,8 +70,10 @@ class SyncReceipt(db.Model):
     change_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(32))
     reason_code: Mapped[str | None] = mapped_column(String(64))
-    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("auth_users.id"))
-    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("auth_devices.id"))
+    # Who and which device, as recorded; no foreign keys: those locked the user's and the
+    # device's rows once per receipt, and neither is ever deleted (they are deactivated).
+    user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     received_at: Mapped[datetime] = created_at_column()
 
 
