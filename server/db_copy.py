@@ -12,11 +12,12 @@ INSERT would store. A duplicate key raises IntegrityError, as an INSERT would.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import psycopg
-from sqlalchemy import Column, ColumnElement, Row, Table, bindparam, func, select, true
+from sqlalchemy import Column, Row, Select, Table, bindparam, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -92,12 +93,13 @@ def rows_with_keys(
     columns: Sequence[Any],
     key: Any,
     values: Collection[Any],
-    *conditions: ColumnElement[bool],
+    *,
+    where: Mapping[Any, Any] | None = None,
     unique: bool = True,
     for_update: bool = False,
     session: Session | None = None,
 ) -> list[Row[Any]]:
-    """The rows whose key is one of values (and that meet conditions), found key by key.
+    """The rows whose key is one of values (and whose ``where`` columns equal their values).
 
     On PostgreSQL each value is one index probe, whatever the statistics say: asked as
     key = ANY(values), or IN, PostgreSQL planned a scan of the whole table whenever its
@@ -110,19 +112,68 @@ def rows_with_keys(
     values = list(values)
     if not values:
         return []
-    if session.get_bind().dialect.name != "postgresql":
-        statement = select(*columns).where(key.in_(values), *conditions)
-        if for_update:
-            statement = statement.order_by(key).with_for_update()
-        return list(session.execute(statement).all())
+    where = dict(where or {})
+    statement = _keyed_select(
+        session.get_bind().dialect.name,
+        _ColumnsKey(columns),
+        _ColumnsKey([key]),
+        _ColumnsKey(where),
+        unique=unique,
+        for_update=for_update,
+    )
+    parameters = {f"where_{index}": value for index, value in enumerate(where.values())}
+    return list(session.execute(statement, {"keys": values, **parameters}).all())
+
+
+class _ColumnsKey:
+    """Columns as a cache key: by identity (a column's == builds a SQL expression)."""
+
+    def __init__(self, columns: Iterable[Any]) -> None:
+        self.columns = tuple(columns)
+
+    def __hash__(self) -> int:
+        return hash(tuple(map(id, self.columns)))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _ColumnsKey)
+            and len(self.columns) == len(other.columns)
+            and all(
+                mine is theirs for mine, theirs in zip(self.columns, other.columns, strict=True)
+            )
+        )
+
+
+@lru_cache(maxsize=256)
+def _keyed_select(
+    dialect_name: str,
+    columns: _ColumnsKey,
+    key_column: _ColumnsKey,
+    where: _ColumnsKey,
+    *,
+    unique: bool,
+    for_update: bool,
+) -> Select[Any]:
+    # Built once per shape: building the statement and its cache key cost more than running
+    # a push's lookups of a hundred receipts or states.
+    key = key_column.columns[0]
+    conditions = [
+        column == bindparam(f"where_{index}", type_=column.type)
+        for index, column in enumerate(where.columns)
+    ]
+    if dialect_name != "postgresql":
+        statement = select(*columns.columns).where(
+            key.in_(bindparam("keys", expanding=True)), *conditions
+        )
+        return statement.order_by(key).with_for_update() if for_update else statement
     wanted = (
-        func.unnest(bindparam(None, values, type_=ARRAY(key.type)))
+        func.unnest(bindparam("keys", type_=ARRAY(key.type)))
         .table_valued("value")
         .render_derived(name="wanted")
     )
-    probe = select(*columns).where(key == wanted.c.value, *conditions)
+    probe = select(*columns.columns).where(key == wanted.c.value, *conditions)
     probe = probe.limit(1) if unique else probe.offset(0)
     if for_update:
         probe = probe.with_for_update()
     found = probe.lateral("found")
-    return list(session.execute(select(found).select_from(wanted).join(found, true())).all())
+    return select(found).select_from(wanted).join(found, true())

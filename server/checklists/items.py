@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import marshmallow as ma
@@ -215,6 +216,14 @@ def load_items(items: Any) -> list[dict[str, Any]]:
 # Answers
 
 
+@dataclass(frozen=True)
+class AnswerCheck:
+    """Submitted answers checked against a version's items, in one pass over them."""
+
+    errors: dict[str, list[str]]  # {item_key: [errors]}; empty when the answers are acceptable
+    failing_keys: list[str]  # the items whose answer is a fail, in checklist order
+
+
 def validate_answers(
     items: Sequence[Mapping[str, Any]],
     answers: Any,
@@ -230,44 +239,59 @@ def validate_answers(
     (send 'na' rather than leave it out) unless ``allow_missing``; text and photo items are
     always optional. An empty result means the answers are acceptable.
     """
+    return check_answers(items, answers, allow_missing=allow_missing).errors
+
+
+def check_answers(
+    items: Sequence[Mapping[str, Any]],
+    answers: Any,
+    *,
+    allow_missing: bool = False,
+) -> AnswerCheck:
+    """validate_answers, and which items the answers fail (each answer is looked at once)."""
     if not isinstance(answers, Mapping):
-        return {"answers": ["Send an object of answers keyed by item key."]}
-    items_by_key = {item["key"]: item for item in items}
-    errors: dict[str, list[str]] = {}
-    for key in answers:
-        if key not in items_by_key:
-            errors[str(key)] = ["This checklist has no such item."]
-    for key, item in items_by_key.items():
+        return AnswerCheck({"answers": ["Send an object of answers keyed by item key."]}, [])
+    item_keys = {item["key"] for item in items}
+    errors: dict[str, list[str]] = {
+        str(key): ["This checklist has no such item."] for key in answers if key not in item_keys
+    }
+    failing_keys: list[str] = []
+    for item in items:
+        key = item["key"]
         if key in answers:
-            messages = _answer_errors(item, answers[key])
+            messages, fails = _check_answer(item, answers[key])
+            if fails:
+                failing_keys.append(key)
         elif allow_missing or item["type"] in ("text", "photo"):
             messages = []
         else:
             messages = ["Answer this item (or mark it 'na')."]
         if messages:
             errors[key] = messages
-    return errors
+    return AnswerCheck(errors, failing_keys)
 
 
-def _answer_errors(item: Mapping[str, Any], answer: Any) -> list[str]:
+def _check_answer(item: Mapping[str, Any], answer: Any) -> tuple[list[str], bool]:
     # Called for every answer of every inspection a sync push brings (some 2,000 a batch):
     # the common answer, a bare value without note or photos, takes the shortest way.
+    # Returns the answer's errors and whether it is a fail.
     if not isinstance(answer, Mapping):
-        return ['Send {"value": ..., "note": ..., "photo_sha256s": [...]}.']
+        return ['Send {"value": ..., "note": ..., "photo_sha256s": [...]}.'], False
     if not ANSWER_FIELDS.issuperset(answer):
         unknown = sorted(map(str, set(answer) - ANSWER_FIELDS))
-        return [f"Unknown answer field: {', '.join(unknown)}."]
+        return [f"Unknown answer field: {', '.join(unknown)}."], False
     if "value" not in answer:
-        return ["The answer has no value."]
+        return ["The answer has no value."], False
     errors: list[str] = []
     if len(answer) > 1:
         errors = _note_errors(answer.get("note")) + _photo_errors(answer.get("photo_sha256s"))
     value = answer["value"]
     if value not in NOT_APPLICABLE:
         errors += _value_errors(item, value)
-    if not errors and is_failing_answer(item, value):
+    fails = is_failing_answer(item, value)
+    if not errors and fails:
         errors = _evidence_errors(item["evidence_on_fail"], answer)
-    return errors
+    return errors, fails
 
 
 def _note_errors(note: Any) -> list[str]:

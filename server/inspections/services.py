@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.assets.models import Asset
 from server.auth.access import Principal, get_visible, visible_select
-from server.checklists.items import inspection_result, validate_answers
+from server.checklists.items import check_answers
 from server.checklists.models import ChecklistTemplateVersion, VersionStatus
 from server.extensions import db
 from server.inspections.models import Inspection, InspectionResult, Schedule
@@ -160,12 +160,13 @@ def _result(
 ) -> tuple[InspectionResult, dict[str, Any]]:
     answers = values.get("answers", {})
     reason = values.get("not_inspected_reason")
-    errors = validate_answers(version.items, answers, allow_missing=bool(reason))
-    if errors:
-        raise InspectionRefused("invalid_answers", details={"answers": errors})
+    check = check_answers(version.items, answers, allow_missing=bool(reason))
+    if check.errors:
+        raise InspectionRefused("invalid_answers", details={"answers": check.errors})
     if reason:
         return InspectionResult.NOT_INSPECTED, dict(answers)
-    return InspectionResult(inspection_result(version.items, answers)), dict(answers)
+    failed = bool(check.failing_keys)
+    return (InspectionResult.FAILED if failed else InspectionResult.PASSED), dict(answers)
 
 
 def record_inspection(

@@ -134,7 +134,10 @@ def _site_photos(site_id: uuid.UUID, sha256s: list[str]) -> Iterable[Any]:
     statistics lagged (75 ms per push of 100 inspections at 20,000 photos).
     """
     return rows_with_keys(
-        [Photo.sha256, Photo.id, Photo.status], Photo.sha256, sha256s, Photo.site_id == site_id
+        [Photo.sha256, Photo.id, Photo.status],
+        Photo.sha256,
+        sha256s,
+        where={Photo.site_id: site_id},
     )
 
 

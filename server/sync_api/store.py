@@ -546,7 +546,7 @@ class SqlChangeStore:
                 columns,
                 SyncRecord.record_id,
                 record_ids,
-                SyncRecord.record_type == record_type,
+                where={SyncRecord.record_type: record_type},
                 for_update=lock,
                 session=self.session,
             )

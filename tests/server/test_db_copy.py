@@ -56,10 +56,24 @@ def test_rows_with_keys_finds_the_rows_of_given_keys_that_meet_the_conditions(ap
         [TABLE.c.change_id, TABLE.c.outcome],
         TABLE.c.change_id,
         ["c3", "c2", "c1", "absent"],
-        TABLE.c.outcome == "applied",
+        where={TABLE.c.outcome: "applied"},
     )
 
     assert sorted(tuple(row) for row in rows) == [("c1", "applied"), ("c3", "applied")]
+
+
+def test_rows_with_keys_asked_again_with_other_values_finds_their_rows(app: Flask) -> None:
+    # The statement is built once per shape: the values of each call must still be the ones used.
+    _receipts(("c1", "applied"), ("c2", "rejected"))
+    columns, key = [TABLE.c.change_id], TABLE.c.change_id
+
+    applied = rows_with_keys(columns, key, ["c1", "c2"], where={TABLE.c.outcome: "applied"})
+    rejected = rows_with_keys(columns, key, ["c1", "c2"], where={TABLE.c.outcome: "rejected"})
+    only_c1 = rows_with_keys(columns, key, ["c1"])
+
+    assert [row.change_id for row in applied] == ["c1"]
+    assert [row.change_id for row in rejected] == ["c2"]
+    assert [row.change_id for row in only_c1] == ["c1"]
 
 
 def test_rows_with_keys_finds_every_row_of_a_key_when_keys_are_not_unique(app: Flask) -> None:

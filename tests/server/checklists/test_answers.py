@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-from server.checklists.items import inspection_result, validate_answers
+from server.checklists.items import (
+    check_answers,
+    failing_item_keys,
+    inspection_result,
+    validate_answers,
+)
 from tests.server.checklists.factories import make_item
 
 PHOTO = "a" * 64
@@ -130,6 +135,18 @@ def test_inspection_result_is_failed_when_any_answer_fails_its_item(
     answers: dict[str, Any], result: str
 ) -> None:
     assert inspection_result(ITEMS, answers) == result
+
+
+@pytest.mark.parametrize(("answers", "result"), ACCEPTED)
+def test_check_answers_names_the_failing_items_in_checklist_order_as_the_result_does(
+    answers: dict[str, Any], result: str
+) -> None:
+    # The sync push reads an inspection's result from this one pass over its answers.
+    check = check_answers(ITEMS, answers)
+
+    assert check.errors == {}
+    assert check.failing_keys == failing_item_keys(ITEMS, answers)
+    assert ("failed" if check.failing_keys else "passed") == result
 
 
 @pytest.mark.parametrize(("answers", "key"), REJECTED)
