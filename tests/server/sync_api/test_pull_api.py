@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from server.auth.models import Role, SiteMembership
 from server.extensions import db
 from server.findings.models import Finding
+from server.sites.models import Location, Site
 from server.sync_api.models import SyncConflict
 from server.sync_api.store import start_new_epoch
 from sync.changes import Cursor
@@ -112,11 +113,19 @@ def test_pull_returns_422_on_cursor_when_cursor_is_garbage(client: FlaskClient) 
     assert "cursor" in response.get_json()["fields"]
 
 
-def test_pull_reports_missing_photos_when_inspection_expects_them(client: FlaskClient) -> None:
+def _inspector_with_a_checklist(client: FlaskClient) -> tuple[Site, Location, uuid.UUID, Phone]:
+    """A site with a ward and a published checklist, and an inspector's phone there."""
     site = make_site()
-    location = make_location(site)
-    version_id = make_template(site).versions[0].id
-    phone = Phone(client, make_user(site))
+    return (
+        site,
+        make_location(site),
+        make_template(site).versions[0].id,
+        Phone(client, make_user(site)),
+    )
+
+
+def test_pull_reports_missing_photos_when_inspection_expects_them(client: FlaskClient) -> None:
+    site, location, version_id, phone = _inspector_with_a_checklist(client)
     received = make_jpeg(seed=3)
     shas = ["f" * 64, sha256_of(received), "a" * 64]
     with_photos, without_photos = str(uuid.uuid4()), str(uuid.uuid4())
@@ -144,10 +153,7 @@ def test_pull_reports_missing_photos_when_inspection_expects_them(client: FlaskC
 
 
 def test_pull_reports_no_missing_photos_when_every_photo_arrived(client: FlaskClient) -> None:
-    site = make_site()
-    location = make_location(site)
-    version_id = make_template(site).versions[0].id
-    phone = Phone(client, make_user(site))
+    site, location, version_id, phone = _inspector_with_a_checklist(client)
     photo = make_jpeg(seed=4)
     fields = inspection_fields(location, version_id, photo_sha256s=[sha256_of(photo)])
 
