@@ -249,26 +249,60 @@ def check_answers(
     allow_missing: bool = False,
 ) -> AnswerCheck:
     """validate_answers, and which items the answers fail (each answer is looked at once)."""
-    if not isinstance(answers, Mapping):
-        return AnswerCheck({"answers": ["Send an object of answers keyed by item key."]}, [])
-    item_keys = {item["key"] for item in items}
-    errors: dict[str, list[str]] = {
-        str(key): ["This checklist has no such item."] for key in answers if key not in item_keys
-    }
-    failing_keys: list[str] = []
-    for item in items:
-        key = item["key"]
-        if key in answers:
-            messages, fails = _check_answer(item, answers[key])
-            if fails:
-                failing_keys.append(key)
-        elif allow_missing or item["type"] in ("text", "photo"):
-            messages = []
-        else:
-            messages = ["Answer this item (or mark it 'na')."]
-        if messages:
-            errors[key] = messages
-    return AnswerCheck(errors, failing_keys)
+    return AnswerChecker(items).check(answers, allow_missing=allow_missing)
+
+
+class AnswerChecker:
+    """check_answers for one version's items, judging each distinct bare answer only once.
+
+    A sync push checks some 2,000 answers a batch, nearly all a bare value such as
+    {"value": "pass"}: its verdict depends only on the item and the value, so one checker
+    per version and batch remembers it.
+    """
+
+    def __init__(self, items: Sequence[Mapping[str, Any]]) -> None:
+        self.items = items
+        self.item_keys = {item["key"] for item in items}
+        self._bare_verdicts: dict[tuple[Any, Any], tuple[tuple[str, ...], bool]] = {}
+
+    def check(self, answers: Any, *, allow_missing: bool = False) -> AnswerCheck:
+        """check_answers of these answers against this checker's items."""
+        if not isinstance(answers, Mapping):
+            return AnswerCheck({"answers": ["Send an object of answers keyed by item key."]}, [])
+        errors: dict[str, list[str]] = {
+            str(key): ["This checklist has no such item."]
+            for key in answers
+            if key not in self.item_keys
+        }
+        failing_keys: list[str] = []
+        for item in self.items:
+            key = item["key"]
+            if key in answers:
+                messages, fails = self._judge(item, answers[key])
+                if fails:
+                    failing_keys.append(key)
+            elif allow_missing or item["type"] in ("text", "photo"):
+                messages = []
+            else:
+                messages = ["Answer this item (or mark it 'na')."]
+            if messages:
+                errors[key] = messages
+        return AnswerCheck(errors, failing_keys)
+
+    def _judge(self, item: Mapping[str, Any], answer: Any) -> tuple[list[str], bool]:
+        if type(answer) is dict and len(answer) == 1:
+            value = answer.get("value", _NO_VALUE)
+            if value is None or type(value) in (str, bool):
+                remembered = (item["key"], value)
+                verdict = self._bare_verdicts.get(remembered)
+                if verdict is None:
+                    messages, fails = _check_answer(item, answer)
+                    verdict = self._bare_verdicts[remembered] = (tuple(messages), fails)
+                return list(verdict[0]), verdict[1]
+        return _check_answer(item, answer)
+
+
+_NO_VALUE = object()
 
 
 def _check_answer(item: Mapping[str, Any], answer: Any) -> tuple[list[str], bool]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.assets.models import Asset
 from server.auth.access import Principal, get_visible, visible_select
-from server.checklists.items import check_answers
+from server.checklists.items import AnswerChecker
 from server.checklists.models import ChecklistTemplateVersion, VersionStatus
 from server.extensions import db
 from server.inspections.models import Inspection, InspectionResult, Schedule
@@ -99,6 +99,10 @@ class InspectionReferences(Protocol):
         """The site of the row of ``model`` with this id, or None when there is no such row."""
         ...
 
+    def answer_checker(self, version: ChecklistTemplateVersion) -> AnswerChecker:
+        """What checks answers against this version's items."""
+        ...
+
 
 class SessionReferences:
     """References looked up one by one in the session (one inspection at a time)."""
@@ -111,6 +115,10 @@ class SessionReferences:
         """The site of the row of ``model`` with this id, or None when there is no such row."""
         row = db.session.get(model, record_id)
         return row.site_id if row is not None else None
+
+    def answer_checker(self, version: ChecklistTemplateVersion) -> AnswerChecker:
+        """What checks answers against this version's items."""
+        return AnswerChecker(version.items)
 
 
 def _on_site(
@@ -156,11 +164,11 @@ def _revision_of(
 
 
 def _result(
-    version: ChecklistTemplateVersion, values: Mapping[str, Any]
+    checker: AnswerChecker, values: Mapping[str, Any]
 ) -> tuple[InspectionResult, dict[str, Any]]:
     answers = values.get("answers", {})
     reason = values.get("not_inspected_reason")
-    check = check_answers(version.items, answers, allow_missing=bool(reason))
+    check = checker.check(answers, allow_missing=bool(reason))
     if check.errors:
         raise InspectionRefused("invalid_answers", details={"answers": check.errors})
     if reason:
@@ -212,7 +220,7 @@ def inspection_row(
     schedule_id = _uuid(values, "schedule_id")
     _on_site(refs, Schedule, schedule_id, site_id, "schedule_id")
     revision_of_id = _revision_of(refs, values, site_id)
-    result, answers = _result(version, values)
+    result, answers = _result(refs.answer_checker(version), values)
     finished_device = _ms_to_datetime(values.get("finished_at"), "finished_at")
     started_device = _ms_to_datetime(
         values.get("started_at", values.get("finished_at")), "started_at"

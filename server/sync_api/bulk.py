@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from server.assets.models import Asset
 from server.audit.models import AuditEntry
 from server.audit.trail import created_changes
+from server.checklists.items import AnswerChecker
 from server.checklists.models import ChecklistTemplateVersion
 from server.db_copy import insert_rows, rows_with_keys
 from server.errors import ApiError
@@ -121,6 +122,7 @@ class BatchReferences:
         for model, wanted in ids.items():
             self._load(model, wanted)
         self.versions: dict[uuid.UUID, ChecklistTemplateVersion | None] = {}
+        self.checkers: dict[uuid.UUID, AnswerChecker] = {}
 
     def _load(self, model: Any, wanted: Iterable[uuid.UUID]) -> None:
         known = self.sites.setdefault(model, {})
@@ -145,6 +147,12 @@ class BatchReferences:
         if version_id not in self.versions:
             self.load_versions({version_id})
         return self.versions[version_id]
+
+    def answer_checker(self, version: ChecklistTemplateVersion) -> AnswerChecker:
+        """One checker per version for the whole batch (it remembers its verdicts)."""
+        if version.id not in self.checkers:
+            self.checkers[version.id] = AnswerChecker(version.items)
+        return self.checkers[version.id]
 
     def site_of(self, model: Any, record_id: uuid.UUID) -> uuid.UUID | None:
         """The site of the row of ``model`` with this id, or None when there is no such row."""

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from server.checklists.items import (
+    AnswerChecker,
     check_answers,
     failing_item_keys,
     inspection_result,
@@ -170,3 +171,31 @@ def test_validate_answers_rejects_the_whole_body_when_answers_are_not_an_object(
     errors = validate_answers(ITEMS, ["pass"])
 
     assert list(errors) == ["answers"]
+
+
+def test_one_checker_judges_every_set_of_answers_as_a_fresh_check_does() -> None:
+    # A sync push checks a whole batch with one checker per version, which remembers its
+    # verdict on each bare answer: later inspections must get the same answers, errors
+    # included, and a caller changing an answer's errors must not change the next one's.
+    checker = AnswerChecker(ITEMS)
+    cases = [case.values[0] for case in ACCEPTED + REJECTED]
+    batch = cases + [_bare(answers) for answers in cases]
+
+    for answers in batch + batch:
+        check = checker.check(answers)
+        assert check == check_answers(ITEMS, answers)
+        for messages in check.errors.values():
+            messages.append("changed by the caller")
+
+
+def _bare(answers: dict[str, Any]) -> dict[str, Any]:
+    # As most phones send most answers: the value alone, with no note and no photos.
+    return {
+        key: {"value": given["value"]}
+        if isinstance(given, dict)
+        and "value" in given
+        and not given.get("note")
+        and not given.get("photo_sha256s")
+        else given
+        for key, given in answers.items()
+    }
