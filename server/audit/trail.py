@@ -41,10 +41,11 @@ AUDITED_TABLES = frozenset(
 REDACTED_FIELDS = frozenset({"password_hash", "refresh_token_hash"})
 SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "version"})
 # Fields a create entry names rather than copies: an inspection is a fact that never
-# changes once written, so its answers (often kilobytes) stay in the inspection itself and
-# the entry records that they were given. A sync push writes a hundred inspections a batch,
-# and copying their answers into the trail was a sixth of its work.
-REFERENCED_ON_CREATE = {"inspections": frozenset({"answers"})}
+# changes once written, so its answers and its note (each often a kilobyte or more) stay in
+# the inspection itself and the entry records that they were given. A sync push writes a
+# hundred inspections a batch, and copying their answers into the trail was a sixth of its
+# work; the note then made up most of what the trail still copied.
+REFERENCED_ON_CREATE = {"inspections": frozenset({"answers", "note"})}
 REFERENCED = "(kept in the record)"
 
 
@@ -69,12 +70,12 @@ def _recorded_values(
     values: Mapping[str, Any], referenced: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """A row's column values as an entry records them: set ones only, secrets hidden,
-    JSON-safe; those named in ``referenced`` stand as REFERENCED."""
+    JSON-safe; those named in ``referenced`` stand as REFERENCED (unless empty)."""
     recorded: dict[str, Any] = {}
     for name, value in values.items():
         if value is None or name in SKIPPED_FIELDS:
             continue
-        if name in referenced:
+        if name in referenced and value != "":
             value = REFERENCED
         elif name in REDACTED_FIELDS:
             value = "***"

@@ -85,12 +85,14 @@ def test_push_applies_change_by_change_when_bulk_write_hits_a_race(
     assert (_count(Inspection), _count(SyncReceipt), _count(SyncFeedEntry)) == (5, 5, 5)
 
 
-def test_push_audits_an_inspection_naming_its_answers_the_same_way_on_both_paths(
+def test_push_audits_an_inspection_naming_its_answers_and_note_the_same_way_on_both_paths(
     client, ward, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site, location, version_id = ward
     phone = Phone(client, make_user(site))
     in_bulk, one_by_one = _inspections(phone, location, version_id, 2)
+    for change in (in_bulk, one_by_one):
+        change["fields"]["note"] = "三楼东侧走廊，灭火器箱门损坏，已报修。"
     phone.push([in_bulk])
     monkeypatch.setattr(bulk, "push_in_bulk", lambda context, changes: None)
     phone.push([one_by_one])
@@ -109,3 +111,5 @@ def test_push_audits_an_inspection_naming_its_answers_the_same_way_on_both_paths
     assert bulk_entry["location_id"] == [None, str(location.id)]
     assert set(bulk_entry) == set(single_entry)
     assert single_entry["answers"] == [None, REFERENCED]
+    assert bulk_entry["note"] == single_entry["note"] == [None, REFERENCED]
+    assert stored.note == in_bulk["fields"]["note"]
