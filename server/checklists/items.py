@@ -290,8 +290,8 @@ class AnswerChecker:
         return AnswerCheck(errors, failing_keys)
 
     def _judge(self, item: Mapping[str, Any], answer: Any) -> tuple[list[str], bool]:
-        if type(answer) is dict and len(answer) == 1:
-            value = answer.get("value", _NO_VALUE)
+        if type(answer) is dict and len(answer) == 1 and "value" in answer:
+            value = answer["value"]
             if value is None or type(value) in (str, bool):
                 remembered = (item["key"], value)
                 verdict = self._bare_verdicts.get(remembered)
@@ -300,9 +300,6 @@ class AnswerChecker:
                     verdict = self._bare_verdicts[remembered] = (tuple(messages), fails)
                 return list(verdict[0]), verdict[1]
         return _check_answer(item, answer)
-
-
-_NO_VALUE = object()
 
 
 def _check_answer(item: Mapping[str, Any], answer: Any) -> tuple[list[str], bool]:
