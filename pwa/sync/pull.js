@@ -7,16 +7,28 @@ import { requeueUnacknowledged } from '../outbox/index.js';
 const PAGE_SIZE = 200;
 const MAX_PAGES = 50;
 
+/** The next page's URL from a `Link: <url>; rel="next"` header (docs/sync-protocol.md), or null. */
+export function nextPageUrl(linkHeader) {
+  const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(linkHeader || '');
+  return match ? match[1] : null;
+}
+
+function firstPageUrl(cursor) {
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+  return `/api/sync/pull?${query}`;
+}
+
 /**
- * Pull every page. On 409 epoch_mismatch (the server's history was restored) the phone no longer
- * trusts its "synced" marks: ops acknowledged in an older epoch go back to the outbox, the cursor is
+ * Pull every page. The next page is asked for (from the Link header) while this one is stored, so
+ * the server prepares it meanwhile; the stored cursor still moves on only once a page is saved.
+ * On 409 epoch_mismatch (the server's history was restored) the phone no longer trusts its
+ * "synced" marks: ops acknowledged in an older epoch go back to the outbox, the cursor is
  * dropped, and the caller pushes them again before pulling from the beginning.
  */
 export async function pullChanges() {
+  let next = apiFetch(firstPageUrl(await getMeta('pull_cursor')));
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const cursor = await getMeta('pull_cursor');
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
-    const response = await apiFetch(`/api/sync/pull?${query}`);
+    const response = await next;
     // The feed is not served (older server): the pack from sign-in stays as it is.
     if (response.status === 404 || response.status === 405) return { state: 'unavailable' };
     const body = await response.json().catch(() => ({}));
@@ -29,9 +41,20 @@ export async function pullChanges() {
       throw Object.assign(new Error('pull failed'), {
         code: response.status >= 500 ? 'server_error' : `pull_${response.status}`,
       });
+    const following = body.has_more && page + 1 < MAX_PAGES ? nextPageUrl(response.headers.get('Link')) : null;
+    // Settled here so that a page that fails to store leaves no unhandled rejection behind.
+    const prefetched = following
+      ? apiFetch(following).then(
+          (answer) => ({ answer }),
+          (error) => ({ error }),
+        )
+      : null;
     await applyPulled(body.changes || [], body.drop_site_ids || []);
     await setMeta('pull_cursor', body.next_cursor);
     if (!body.has_more) return { state: 'ok', server_epoch: body.server_epoch };
+    next = prefetched
+      ? prefetched.then(({ answer, error }) => (error ? Promise.reject(error) : answer))
+      : apiFetch(firstPageUrl(body.next_cursor));
   }
   return { state: 'ok', server_epoch: null };
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, request
 from flask.views import MethodView
@@ -66,24 +67,43 @@ class Push(MethodView):
         return outcome
 
 
+_NEXT_PAGE_HEADER = {
+    "Link": {
+        "description": 'While `has_more`: `<URL of the next page>; rel="next"` (RFC 8288).',
+        "schema": {"type": "string"},
+    }
+}
+
+
 @blp.route("/pull")
 class Pull(MethodView):
     """Read the change feed."""
 
     @blp.arguments(PullQueryArgsSchema, location="query")
-    @blp.response(200, PullPageSchema)
-    def get(self, args: dict[str, Any]) -> services.PullPage:
+    @blp.response(200, PullPageSchema, headers=_NEXT_PAGE_HEADER)
+    def get(self, args: dict[str, Any]) -> Any:
         """Get the records of your sites changed after `cursor` (tombstones included).
 
         Omit `cursor` the first time; repeat with `next_cursor` while `has_more`. Send the
         sites the device holds as `known_site_ids`: those you lost access to come back in
         `drop_site_ids`. A cursor from another history gets 409 `epoch_mismatch`: re-push
-        unacknowledged changes and pull again without a cursor.
+        unacknowledged changes and pull again without a cursor. While `has_more`, the
+        `Link` header (`rel="next"`) is the next page's URL, so a client can ask for it
+        before it has read and stored this one.
         """
         limit = min(args["limit"], current_app.config["SYNC_MAX_PULL_LIMIT"])
         principal = current_principal()
         _record_unsynced_report(principal)
-        return services.pull_changes(principal, args["cursor"], limit, args["known_site_ids"])
+        page = services.pull_changes(principal, args["cursor"], limit, args["known_site_ids"])
+        if not page.has_more:
+            return page
+        return page, 200, {"Link": f'<{_next_page_url(page.next_cursor)}>; rel="next"'}
+
+
+def _next_page_url(next_cursor: str) -> str:
+    """This request's URL with the cursor moved on (every other parameter as asked)."""
+    query = [(name, value) for name, value in request.args.items(multi=True) if name != "cursor"]
+    return f"{request.path}?{urlencode([*query, ('cursor', next_cursor)])}"
 
 
 def _export_from_request() -> dict[str, Any]:

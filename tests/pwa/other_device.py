@@ -42,22 +42,31 @@ class OtherDevice:
         base_version: int | None = None,
     ) -> dict[str, Any]:
         """Push one change; the server's result for it."""
+        [result] = self.push_batch([(record_type, record_id, op, fields, base_version)])
+        return result
+
+    def push_batch(
+        self, changes: list[tuple[str, str, str, dict[str, Any], int | None]]
+    ) -> list[dict[str, Any]]:
+        """Push (record_type, record_id, op, fields, base_version) changes in one batch."""
         now_ms = int(time.time() * 1000)
-        change = {
-            "change_id": str(uuid.uuid4()),
-            "record_type": record_type,
-            "record_id": record_id,
-            "op": op,
-            "fields": fields,
-            "hlc": self.hlc(now_ms),
-            "base_version": base_version,
-            "observed_at": now_ms,
-        }
         body = {
             "protocol_version": 1,
             "device_id": self.device_id,
             "device_now_ms": now_ms,
-            "changes": [change],
+            "changes": [
+                {
+                    "change_id": str(uuid.uuid4()),
+                    "record_type": record_type,
+                    "record_id": record_id,
+                    "op": op,
+                    "fields": fields,
+                    "hlc": self.hlc(now_ms),
+                    "base_version": base_version,
+                    "observed_at": now_ms,
+                }
+                for record_type, record_id, op, fields, base_version in changes
+            ],
         }
         request = urllib.request.Request(
             f"{self.base_url}/api/sync/push",
@@ -66,8 +75,7 @@ class OtherDevice:
             method="POST",
         )
         with urllib.request.urlopen(request, timeout=20) as response:
-            [result] = json.load(response)["results"]
-        return dict(result)
+            return [dict(result) for result in json.load(response)["results"]]
 
     def raise_finding(self, **fields: Any) -> dict[str, Any]:
         """Create an open finding with these fields; the record the server stored."""

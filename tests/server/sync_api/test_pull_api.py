@@ -55,6 +55,28 @@ def test_pull_returns_every_record_once_with_tombstones_when_paged_to_the_end(
     assert db.session.get(Finding, uuid.UUID(ids[0])) is None
 
 
+def test_pull_links_each_page_to_the_next_when_a_client_follows_the_link_header(
+    client: FlaskClient,
+) -> None:
+    site = make_site()
+    location = make_location(site)
+    phone = Phone(client, make_user(site))
+    ids = [str(uuid.uuid4()) for _ in range(5)]
+    phone.push([phone.change("create", "finding", i, finding_fields(location)) for i in ids])
+    by_cursor, _ = _pull_all(phone, limit=2)
+
+    pages = [phone.pull(limit=2, known_site_ids=[str(site.id)])]
+    while "Link" in pages[-1].headers:
+        url, rel = pages[-1].headers["Link"].split("; ")
+        assert rel == 'rel="next"'
+        pages.append(client.get(url.strip("<>"), headers=phone.headers))
+
+    assert [page.get_json()["has_more"] for page in pages] == [True, True, False]
+    assert [record for page in pages for record in page.get_json()["changes"]] == by_cursor
+    assert "known_site_ids=" in pages[0].headers["Link"]
+    assert pages[-1].get_json()["drop_site_ids"] == []
+
+
 def test_pull_hides_other_sites_and_lists_drop_site_ids_when_access_is_lost(
     client: FlaskClient,
 ) -> None:
