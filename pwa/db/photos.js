@@ -16,8 +16,34 @@ export async function listPhotosIn(state) {
 export async function markPhotoUploaded(sha256) {
   const db = await getDb();
   const photo = await db.get('photos', sha256);
-  // Keep the record (not the bytes) so the UI can say it arrived.
-  if (photo) await db.put('photos', { ...photo, blob: null, state: 'synced', uploaded_at: Date.now() });
+  // The bytes stay as long as the acknowledged ops that mention the photo (pruneAcked forgets
+  // both): a server restored from a backup may have lost them, and only the phone has them then.
+  if (photo) await db.put('photos', { ...photo, state: 'synced', uploaded_at: Date.now() });
+}
+
+/**
+ * Upload again the synced photos among `sha256s` whose bytes the phone still has, because the
+ * server does not have them (any more). `tx` is a readwrite transaction over 'photos'. Returns how
+ * many were queued.
+ */
+export async function requeueSyncedPhotos(tx, sha256s) {
+  let queued = 0;
+  for (const sha256 of sha256s) {
+    const photo = await tx.objectStore('photos').get(sha256);
+    if (photo?.state !== 'synced' || !photo.blob) continue;
+    tx.objectStore('photos').put({ ...photo, state: 'pending', attempts: 0 });
+    queued += 1;
+  }
+  return queued;
+}
+
+/** requeueSyncedPhotos in a transaction of its own. */
+export async function requeuePhotosTheServerLacks(sha256s) {
+  if (sha256s.length === 0) return 0;
+  const tx = (await getDb()).transaction('photos', 'readwrite');
+  const queued = await requeueSyncedPhotos(tx, sha256s);
+  await tx.done;
+  return queued;
 }
 
 export async function notePhotoAttempt(sha256) {

@@ -2,6 +2,7 @@
 // photos and pull. A 401, a 5xx, a timeout or no network means "retry later", never "done".
 import { apiFetch, NetworkError } from '../auth/session.js';
 import { getMeta, setMeta } from '../db/meta.js';
+import { requeuePhotosTheServerLacks } from '../db/photos.js';
 import { uploadPendingPhotos } from '../photos/upload.js';
 import { pullChanges } from '../sync/pull.js';
 import { countUnsynced, listOps, noteAttempt, settleOps } from './index.js';
@@ -126,7 +127,11 @@ async function pushBatch(ops) {
     clock_offset_ms: body.clock_offset_ms,
     server_now_ms: body.server_now_ms,
   });
-  return { state: 'ok', outcome: await settleOps(ops, body.results || [], body.server_epoch, body.server_now_ms) };
+  const results = body.results || [];
+  const outcome = await settleOps(ops, results, body.server_epoch, body.server_now_ms);
+  // A photo the phone uploaded that the server says it lacks (it lost it): send it again.
+  await requeuePhotosTheServerLacks(results.flatMap((result) => result.missing_photo_sha256s || []));
+  return { state: 'ok', outcome };
 }
 
 function statusCode(status, body) {

@@ -1,7 +1,9 @@
 // The outbox: domain operations {op_id, type, payload, base_version, attempts}, oldest first.
 // Nothing leaves it until the server answered for that op; nothing expires by age or clock.
 import { getDb } from '../db/index.js';
+import { requeueSyncedPhotos } from '../db/photos.js';
 import { tick } from '../sync/hlc.js';
+import { photoHashesIn } from './prune-acked.js';
 
 const recordKey = (recordType, recordId) => `${recordType}:${recordId}`;
 
@@ -134,13 +136,17 @@ export async function settleOps(ops, results, epoch, serverNowMs = null) {
 
 /**
  * After a server restore (409 epoch_mismatch): put back in the outbox, in their original order,
- * the ops acknowledged in any other epoch than `epoch` (the server may no longer have them), and
- * mark their records pending again. Re-sending is safe: the server dedupes by change_id.
+ * the ops acknowledged in any other epoch than `epoch` (the server may no longer have them), mark
+ * their records pending again, and queue their photos for upload again (the phone keeps a synced
+ * photo's bytes while acked ops mention it). Re-sending is safe: the server dedupes by change_id
+ * and by photo hash.
  */
 export async function requeueUnacknowledged(epoch) {
   const db = await getDb();
-  const tx = db.transaction(['outbox', 'records', 'acked'], 'readwrite');
+  const tx = db.transaction(['outbox', 'records', 'acked', 'photos'], 'readwrite');
   const stale = (await tx.objectStore('acked').getAll()).filter((op) => op.acked_epoch !== epoch);
+  // Their photos too: "synced" was said by the server before its restore.
+  await requeueSyncedPhotos(tx, [...photoHashesIn(stale.map((op) => op.payload))]);
   for (const { acked_epoch: _epoch, acked_at: _at, acked_server_ms: _serverMs, ...op } of stale) {
     // The original seq keeps the op ahead of anything queued after it.
     tx.objectStore('outbox').put({ ...op, attempts: 0, requeued_from_epoch: _epoch });

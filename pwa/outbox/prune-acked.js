@@ -43,8 +43,8 @@ function isPrunable(op, { epoch, serverNowMs, latestSeqs }) {
 /**
  * Prune the acked store in one transaction, after a sync whose pull confirmed `epoch`; `clock` is
  * what the last push measured ({server_epoch, server_now_ms}). Photos that only pruned ops mention
- * go too, but only those already uploaded (their bytes were dropped then; pending and draft photos
- * are never touched). Returns what was removed.
+ * go too, bytes and all, but only those already uploaded (kept until now for a restored server;
+ * pending and draft photos are never touched). Returns what was removed.
  */
 export async function pruneAcked({ epoch, clock }) {
   const serverNowMs = clock?.server_now_ms;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.pwa.phone import (
     answer_all,
     api_get,
     api_token,
+    fail_first_item_with_note_and_photo,
     read_store,
     sign_in_then_go_offline,
     start_ward_round,
@@ -125,3 +127,55 @@ def test_synced_round_is_pushed_again_when_the_server_starts_a_new_epoch(
     ids = [r["id"] for r in api_get(live_server.url, "/api/inspections", token)]
     assert ids.count(inspection_id) == 1
     assert read_store(pwa_page, "outbox") == []
+
+
+def _server_forgets_the_upload(live_server: LiveServer, sha256: str) -> None:
+    """The database as a backup taken between the round's push and its photo's upload left it."""
+    with sqlite3.connect(live_server.database_url.removeprefix("sqlite:///")) as database:
+        database.execute(
+            "UPDATE photos SET status = 'expected', stored_at = NULL, processed_at = NULL,"
+            " byte_size = NULL, content_type = NULL WHERE sha256 = ?",
+            (sha256,),
+        )
+
+
+def _server_photo_status(live_server: LiveServer, sha256: str) -> str:
+    token = api_token(live_server.url, "reviewer")
+    site_id = api_get(live_server.url, "/api/sites", token)[0]["id"]
+    return str(api_get(live_server.url, f"/api/photos/{sha256}?site_id={site_id}", token)["status"])
+
+
+def test_synced_photo_is_uploaded_again_when_the_restored_server_lost_it(
+    pwa_context: BrowserContext, pwa_page: Page, live_server: LiveServer
+) -> None:
+    sign_in_then_go_offline(pwa_page, "inspector")
+    start_ward_round(pwa_page, "ZY-5-W")
+    answer_all(pwa_page, "pass")
+    fail_first_item_with_note_and_photo(pwa_page, "墙角霉斑")
+    pwa_page.get_by_test_id("submit").click()
+    expect(pwa_page.get_by_test_id("home")).to_be_visible()
+    [photo] = read_store(pwa_page, "photos")
+    pwa_context.set_offline(False)
+    sync_now_until_done(pwa_page)
+    assert _server_photo_status(live_server, photo["sha256"]) != "expected"
+    _server_forgets_the_upload(live_server, photo["sha256"])
+    uploaded: list[str] = []
+
+    def note_upload(route: Route) -> None:
+        if route.request.method == "PUT":
+            uploaded.append(route.request.url)
+        route.continue_()
+
+    pwa_context.route("**/api/photos/**", note_upload)
+    _answer_epoch_mismatch_once(pwa_context)
+
+    pwa_page.get_by_test_id("sync-now").click()
+    for _ in range(150):
+        if uploaded:
+            break
+        pwa_page.wait_for_timeout(100)
+    sync_now_until_done(pwa_page)
+
+    assert any(photo["sha256"] in url for url in uploaded)
+    assert _server_photo_status(live_server, photo["sha256"]) in ("stored", "processed")
+    assert [p["state"] for p in read_store(pwa_page, "photos")] == ["synced"]
