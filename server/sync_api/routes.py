@@ -103,7 +103,7 @@ class Pull(MethodView):
 def _next_page_url(next_cursor: str) -> str:
     """This request's URL with the cursor moved on (every other parameter as asked)."""
     query = [(name, value) for name, value in request.args.items(multi=True) if name != "cursor"]
-    return f"{request.path}?{urlencode([*query, ('cursor', next_cursor)])}"
+    return f"{request.script_root}{request.path}?{urlencode([*query, ('cursor', next_cursor)])}"
 
 
 def _export_from_request() -> dict[str, Any]:

@@ -77,6 +77,17 @@ def test_update_keeps_the_draft_and_the_outbox_when_applied(
     assert draft["answers"] == drafts_before[0]["answers"] != {}
 
 
+def _submit_round_offline(page: Page, ward: str, photographed_fault: str | None = None) -> None:
+    """The inspector, offline, submits a round of `ward`: all passed, or one fault photographed."""
+    sign_in_then_go_offline(page, "inspector")
+    start_ward_round(page, ward)
+    answer_all(page, "pass")
+    if photographed_fault is not None:
+        fail_first_item_with_note_and_photo(page, photographed_fault)
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("home")).to_be_visible()
+
+
 def _answer_epoch_mismatch_once(context: BrowserContext) -> None:
     """The server's answer after a restore (docs/sync-protocol.md); later pulls reach the server."""
     answered: list[bool] = []
@@ -95,11 +106,7 @@ def _answer_epoch_mismatch_once(context: BrowserContext) -> None:
 def test_synced_round_is_pushed_again_when_the_server_starts_a_new_epoch(
     pwa_context: BrowserContext, pwa_page: Page, live_server: LiveServer
 ) -> None:
-    sign_in_then_go_offline(pwa_page, "inspector")
-    start_ward_round(pwa_page, "ZY-5-E")
-    answer_all(pwa_page, "pass")
-    pwa_page.get_by_test_id("submit").click()
-    expect(pwa_page.get_by_test_id("home")).to_be_visible()
+    _submit_round_offline(pwa_page, "ZY-5-E")
     [op] = read_store(pwa_page, "outbox")
     inspection_id = op["payload"]["record_id"]
     pwa_context.set_offline(False)
@@ -148,12 +155,7 @@ def _server_photo_status(live_server: LiveServer, sha256: str) -> str:
 def test_synced_photo_is_uploaded_again_when_the_restored_server_lost_it(
     pwa_context: BrowserContext, pwa_page: Page, live_server: LiveServer
 ) -> None:
-    sign_in_then_go_offline(pwa_page, "inspector")
-    start_ward_round(pwa_page, "ZY-5-W")
-    answer_all(pwa_page, "pass")
-    fail_first_item_with_note_and_photo(pwa_page, "墙角霉斑")
-    pwa_page.get_by_test_id("submit").click()
-    expect(pwa_page.get_by_test_id("home")).to_be_visible()
+    _submit_round_offline(pwa_page, "ZY-5-W", photographed_fault="墙角霉斑")
     [photo] = read_store(pwa_page, "photos")
     pwa_context.set_offline(False)
     sync_now_until_done(pwa_page)

@@ -35,14 +35,20 @@ def _pull_all(phone: Phone, limit: int) -> tuple[list[dict], int]:
     return records, pages
 
 
-def test_pull_returns_every_record_once_with_tombstones_when_paged_to_the_end(
-    client: FlaskClient,
-) -> None:
+def _five_findings(client: FlaskClient) -> tuple[Site, Phone, list[str]]:
+    """A site where a phone created five findings: the site, the phone, the findings' ids."""
     site = make_site()
     location = make_location(site)
     phone = Phone(client, make_user(site))
     ids = [str(uuid.uuid4()) for _ in range(5)]
     phone.push([phone.change("create", "finding", i, finding_fields(location)) for i in ids])
+    return site, phone, ids
+
+
+def test_pull_returns_every_record_once_with_tombstones_when_paged_to_the_end(
+    client: FlaskClient,
+) -> None:
+    site, phone, ids = _five_findings(client)
     phone.push([phone.change("delete", "finding", ids[0], {}, wall_ms=BASE_MS + 5000)])
 
     records, pages = _pull_all(Phone(client, make_user(site)), limit=2)
@@ -58,11 +64,7 @@ def test_pull_returns_every_record_once_with_tombstones_when_paged_to_the_end(
 def test_pull_links_each_page_to_the_next_when_a_client_follows_the_link_header(
     client: FlaskClient,
 ) -> None:
-    site = make_site()
-    location = make_location(site)
-    phone = Phone(client, make_user(site))
-    ids = [str(uuid.uuid4()) for _ in range(5)]
-    phone.push([phone.change("create", "finding", i, finding_fields(location)) for i in ids])
+    site, phone, _ = _five_findings(client)
     by_cursor, _ = _pull_all(phone, limit=2)
 
     pages = [phone.pull(limit=2, known_site_ids=[str(site.id)])]
