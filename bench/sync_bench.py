@@ -59,13 +59,6 @@ def _post(url: str, body: dict[str, Any], token: str) -> tuple[float, dict[str, 
     return time.perf_counter() - started, payload
 
 
-def _get(url: str, token: str) -> tuple[bytes, str | None]:
-    """The body and the Link header of a GET."""
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return response.read(), response.headers.get("Link")
-
-
 def _pull_all(base: str, token: str) -> list[tuple[str, str]]:
     """Pull the whole feed as a phone does; the (record_type, record_id) of every record.
 

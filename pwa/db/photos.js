@@ -23,27 +23,22 @@ export async function markPhotoUploaded(sha256) {
 
 /**
  * Upload again the synced photos among `sha256s` whose bytes the phone still has, because the
- * server does not have them (any more). `tx` is a readwrite transaction over 'photos'. Returns how
- * many were queued.
+ * server does not have them (any more). `tx` is a readwrite transaction over 'photos'.
  */
 export async function requeueSyncedPhotos(tx, sha256s) {
-  let queued = 0;
   for (const sha256 of sha256s) {
     const photo = await tx.objectStore('photos').get(sha256);
-    if (photo?.state !== 'synced' || !photo.blob) continue;
-    tx.objectStore('photos').put({ ...photo, state: 'pending', attempts: 0 });
-    queued += 1;
+    if (photo?.state === 'synced' && photo.blob)
+      tx.objectStore('photos').put({ ...photo, state: 'pending', attempts: 0 });
   }
-  return queued;
 }
 
 /** requeueSyncedPhotos in a transaction of its own. */
 export async function requeuePhotosTheServerLacks(sha256s) {
-  if (sha256s.length === 0) return 0;
+  if (sha256s.length === 0) return;
   const tx = (await getDb()).transaction('photos', 'readwrite');
-  const queued = await requeueSyncedPhotos(tx, sha256s);
+  await requeueSyncedPhotos(tx, sha256s);
   await tx.done;
-  return queued;
 }
 
 export async function notePhotoAttempt(sha256) {
