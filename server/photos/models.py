@@ -1,4 +1,4 @@
-"""Photos, addressed by the SHA-256 of their bytes, and the inspections that expect them."""
+"""Photos, addressed by the SHA-256 of their bytes, and the inspections that name them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -23,16 +24,20 @@ from server.extensions import db
 
 
 class PhotoStatus(enum.StrEnum):
-    """A photo is referenced before it arrives, stored when it does, then processed."""
+    """A photo is named by an inspection before it arrives, stored when it does, then processed.
 
-    EXPECTED = "expected"  # referenced by an inspection, bytes not received yet
+    A photo that has not arrived has no row: it is EXPECTED while an inspection names it
+    (see services.get_photo).
+    """
+
+    EXPECTED = "expected"  # named by an inspection, bytes not received yet
     STORED = "stored"  # original on disk, waiting for (or between tries of) its job
     PROCESSED = "processed"  # display size, thumbnail and pHash made
     FAILED = "failed"  # the job kept failing; processing_error says why
 
 
 class Photo(db.Model):
-    """A photo of one site, known by its content hash, possibly not yet uploaded.
+    """A photo of one site whose bytes arrived, known by its content hash.
 
     One row per (site, sha256): the same picture attached to two inspections is one photo
     with two links, which is exactly what an exactly reused picture looks like.
@@ -47,7 +52,7 @@ class Photo(db.Model):
     id: Mapped[uuid.UUID] = uuid_key()
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
     sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[PhotoStatus] = enum_column(PhotoStatus, default=PhotoStatus.EXPECTED, index=True)
+    status: Mapped[PhotoStatus] = enum_column(PhotoStatus, default=PhotoStatus.STORED, index=True)
     content_type: Mapped[str | None] = mapped_column(String(64))
     byte_size: Mapped[int | None] = mapped_column(BigInteger)
     # As displayed (EXIF-upright), of the original.
@@ -61,8 +66,8 @@ class Photo(db.Model):
     phash: Mapped[str | None] = mapped_column(String(16))
     processing_attempts: Mapped[int] = mapped_column(Integer, default=0)
     processing_error: Mapped[str | None] = mapped_column(Text)
-    # Set when this picture was already used by an earlier inspection of the site: the same
-    # bytes (distance 0, reused_of_photo_id empty) or a near-identical picture (that photo).
+    # Set when this picture is near-identical to one an earlier inspection of the site used.
+    # The very same bytes used twice show in the links (see services.photo_record).
     is_suspected_reuse: Mapped[bool] = mapped_column(Boolean, default=False)
     reused_of_photo_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("photos.id"))
     reuse_distance: Mapped[int | None] = mapped_column(Integer)
@@ -70,16 +75,19 @@ class Photo(db.Model):
 
 
 class PhotoInspectionLink(db.Model):
-    """An inspection expects (or has) a photo; recorded before or after the bytes arrive."""
+    """An inspection names a photo of its site by hash; the photo has arrived once it has a row.
+
+    Keyed by the hash, not by a photo row: a push names some 200 photos per batch, most not
+    uploaded yet, and a placeholder photo row for each, with its own keys and indexes, was
+    a fifth of a push's work. No foreign keys either: the inspection is written in the same
+    transaction and inspections are never deleted, and checking each link locked its row.
+    """
 
     __tablename__ = "photos_inspection_links"
-    __table_args__ = (UniqueConstraint("inspection_id", "photo_id"),)
+    # For the inspections that name a photo (site_id, sha256): the upload, reuse, evidence.
+    __table_args__ = (Index("ix_photos_inspection_links_site_id_sha256", "site_id", "sha256"),)
 
-    id: Mapped[uuid.UUID] = uuid_key()
-    # The inspection's site, kept for lookups by site; no key of its own: the inspection's
-    # key checks it, and one here locked the site's row for every link a push wrote.
-    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    # Looked up through the unique (inspection_id, photo_id), whose leading column it is.
-    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"))
-    photo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("photos.id"), index=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     created_at: Mapped[datetime] = created_at_column()

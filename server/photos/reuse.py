@@ -1,4 +1,8 @@
-"""Spotting a check faked with an old picture: the same bytes, or a near-identical pHash."""
+"""Spotting a check faked with an old picture: a near-identical pHash.
+
+The very same bytes used again need no flag: they are one photo named by several
+inspections (see services.photo_record).
+"""
 
 from __future__ import annotations
 
@@ -21,15 +25,6 @@ def phash_to_hex(phash: int) -> str:
 def phash_from_hex(text: str) -> int:
     """Read back a stored pHash."""
     return int(text, 16)
-
-
-def flag_exact_reuse(photo: Photo) -> None:
-    """Flag a photo attached to more than one inspection: the very same bytes were reused."""
-    links = db.session.scalar(select(func.count()).where(PhotoInspectionLink.photo_id == photo.id))
-    if links and links > 1:
-        photo.is_suspected_reuse = True
-        photo.reused_of_photo_id = None
-        photo.reuse_distance = 0
 
 
 def flag_near_duplicates(photo: Photo) -> None:
@@ -68,11 +63,13 @@ def _flag(later: Photo, earlier: Photo, distance: int) -> None:
 
 def _first_use_by_photo(site_id: uuid.UUID) -> dict[uuid.UUID, datetime]:
     """When each photo of the site was first used: its earliest inspection's finish time."""
+    link = PhotoInspectionLink
     rows = db.session.execute(
-        select(PhotoInspectionLink.photo_id, func.min(Inspection.finished_at))
-        .join(Inspection, Inspection.id == PhotoInspectionLink.inspection_id)
-        .where(PhotoInspectionLink.site_id == site_id)
-        .group_by(PhotoInspectionLink.photo_id)
+        select(Photo.id, func.min(Inspection.finished_at))
+        .join(link, (link.site_id == Photo.site_id) & (link.sha256 == Photo.sha256))
+        .join(Inspection, Inspection.id == link.inspection_id)
+        .where(Photo.site_id == site_id)
+        .group_by(Photo.id)
     )
     return {photo_id: _aware(finished_at) for photo_id, finished_at in rows}
 

@@ -25,7 +25,9 @@ class OriginalQueryArgsSchema(PhotoQueryArgsSchema):
 class PhotoSchema(ma.Schema):
     """A photo of a site, addressed by the SHA-256 of its bytes."""
 
-    id = ma.fields.UUID()
+    id = ma.fields.UUID(
+        allow_none=True, metadata={"description": "None until the photo's bytes arrive"}
+    )
     site_id = ma.fields.UUID()
     sha256 = ma.fields.String()
     status = ma.fields.Enum(

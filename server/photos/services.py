@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -22,10 +21,8 @@ from sqlalchemy import (
     select,
     true,
     union_all,
-    update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
-from sqlalchemy.exc import IntegrityError
 
 from server import json_codec
 from server.auth.access import Permission, Principal, require_permission, visible_select
@@ -35,7 +32,6 @@ from server.extensions import db
 from server.inspections.models import Inspection
 from server.photos.jobs import enqueue_photo_processing, reset_for_retry
 from server.photos.models import Photo, PhotoInspectionLink, PhotoStatus
-from server.photos.reuse import flag_exact_reuse
 
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
@@ -49,146 +45,66 @@ def normalize_sha256(sha256: str, field: str = "sha256") -> str:
 
 
 def expect_photos(site_id: uuid.UUID, inspection_id: uuid.UUID, sha256s: Iterable[str]) -> None:
-    """Record that an inspection expects these photos, whether or not they have arrived.
+    """Record that an inspection names these photos, whether or not they have arrived.
 
     For the sync service, which has already checked permissions: no principal. Idempotent
-    (expecting a photo twice records it once). It adds to the caller's transaction and does
+    (naming a photo twice records it once). It adds to the caller's transaction and does
     not commit; the inspection must already be in the session.
     """
     wanted = {normalize_sha256(sha, "photos") for sha in sha256s}
-    if not wanted:
-        return
-    photos = {photo.sha256: photo for photo in _photos_by_sha(site_id, wanted)}
-    for sha in wanted - photos.keys():
-        photos[sha] = ensure_photo(site_id, sha)
     linked = set(
         db.session.scalars(
-            select(PhotoInspectionLink.photo_id).where(
+            select(PhotoInspectionLink.sha256).where(
                 PhotoInspectionLink.inspection_id == inspection_id
             )
         )
     )
-    for photo in photos.values():
-        if photo.id in linked:
-            continue
+    for sha in sorted(wanted - linked):
         db.session.add(
-            PhotoInspectionLink(
-                id=uuid.uuid4(), site_id=site_id, inspection_id=inspection_id, photo_id=photo.id
-            )
+            PhotoInspectionLink(inspection_id=inspection_id, sha256=sha, site_id=site_id)
         )
-        db.session.flush()
-        flag_exact_reuse(photo)
+    db.session.flush()
 
 
 def expect_photos_of_new_inspections(
     site_id: uuid.UUID, expected: Mapping[uuid.UUID, Collection[str]]
 ) -> dict[uuid.UUID, list[str]]:
-    """expect_photos for inspections created in this transaction, in a handful of statements.
+    """expect_photos for inspections created in this transaction, in two statements.
 
     `expected` maps inspection ids (new, so without photo links yet) to their photos'
     hashes, already normalized (lower-case SHA-256). Returns, per inspection, the photos not
-    received yet (sorted; only non-empty). A photo another transaction inserted meanwhile
-    makes this raise IntegrityError: the caller decides its batch again and then finds it.
+    received yet (sorted; only non-empty). A photo uploaded meanwhile by another
+    transaction may still be answered as missing: the phone then uploads it again, and the
+    server answers that it has it.
     """
     wanted = {inspection_id: sorted(set(shas)) for inspection_id, shas in expected.items() if shas}
-    all_shas = sorted(set().union(*wanted.values())) if wanted else []
-    if not all_shas:
+    if not wanted:
         return {}
-    known = {sha: (photo_id, status) for sha, photo_id, status in _site_photos(site_id, all_shas)}
-    earlier_photo_ids = [photo_id for photo_id, _ in known.values()]
-    new_photos = [
-        {"id": uuid.uuid4(), "site_id": site_id, "sha256": sha, "status": PhotoStatus.EXPECTED}
-        for sha in all_shas
-        if sha not in known
-    ]
-    insert_rows(Photo.__table__, new_photos)
-    known.update({row["sha256"]: (row["id"], PhotoStatus.EXPECTED) for row in new_photos})
     insert_rows(
         PhotoInspectionLink.__table__,
         [
-            {
-                "id": uuid.uuid4(),
-                "site_id": site_id,
-                "inspection_id": inspection_id,
-                "photo_id": known[sha][0],
-            }
-            for inspection_id, shas in wanted.items()
+            {"inspection_id": inspection_id, "sha256": sha, "site_id": site_id}
+            for inspection_id, shas in sorted(wanted.items())
             for sha in shas
         ],
     )
-    uses = Counter(sha for shas in wanted.values() for sha in shas)
-    _flag_exact_reuse_in_bulk(
-        {known[sha][0] for sha, count in uses.items() if count > 1}, earlier_photo_ids
-    )
+    arrived = {sha for (sha,) in _arrived(site_id, set().union(*wanted.values()))}
     missing = {
-        inspection_id: [sha for sha in shas if known[sha][1] is PhotoStatus.EXPECTED]
+        inspection_id: [sha for sha in shas if sha not in arrived]
         for inspection_id, shas in wanted.items()
     }
     return {inspection_id: shas for inspection_id, shas in missing.items() if shas}
 
 
-def _site_photos(site_id: uuid.UUID, sha256s: list[str]) -> Iterable[Any]:
-    """(sha256, id, status) of the site's photos with these hashes.
+def _arrived(site_id: uuid.UUID, sha256s: Collection[str]) -> Iterable[Any]:
+    """(sha256,) of the site's photos with these hashes: those whose bytes arrived.
 
     Looked up hash by hash: asked as one condition, it read every photo of the site when
     statistics lagged (75 ms per push of 100 inspections at 20,000 photos).
     """
     return rows_with_keys(
-        [Photo.sha256, Photo.id, Photo.status],
-        Photo.sha256,
-        sha256s,
-        where={Photo.site_id: site_id},
+        [Photo.sha256], Photo.sha256, sorted(sha256s), where={Photo.site_id: site_id}
     )
-
-
-def _flag_exact_reuse_in_bulk(
-    reused_in_batch: set[uuid.UUID], earlier_photo_ids: Collection[uuid.UUID]
-) -> None:
-    """flag_exact_reuse for many photos: those now attached to more than one inspection.
-
-    That is a photo used twice in this batch, or one that existed before it and is now
-    attached more than once (only those need a look at their links).
-    """
-    reused = set(reused_in_batch)
-    if earlier_photo_ids:
-        links = Counter(
-            photo_id
-            for (photo_id,) in rows_with_keys(
-                [PhotoInspectionLink.photo_id],
-                PhotoInspectionLink.photo_id,
-                earlier_photo_ids,
-                unique=False,
-            )
-        )
-        reused.update(photo_id for photo_id, count in links.items() if count > 1)
-    if reused:
-        db.session.execute(
-            update(Photo)
-            .where(Photo.id.in_(sorted(reused)))
-            .values(is_suspected_reuse=True, reused_of_photo_id=None, reuse_distance=0)
-        )
-
-
-def _photos_by_sha(site_id: uuid.UUID, sha256s: Collection[str]) -> list[Photo]:
-    return list(
-        db.session.scalars(select(Photo).where(Photo.site_id == site_id, Photo.sha256.in_(sha256s)))
-    )
-
-
-def ensure_photo(site_id: uuid.UUID, sha256: str) -> Photo:
-    """The site's photo with this hash, inserted as EXPECTED when it is new (race-safe)."""
-    found = find_photo(site_id, sha256)
-    if found is not None:
-        return found
-    photo = Photo(id=uuid.uuid4(), site_id=site_id, sha256=sha256, status=PhotoStatus.EXPECTED)
-    try:
-        with db.session.begin_nested():
-            db.session.add(photo)
-    except IntegrityError:
-        existing = find_photo(site_id, sha256)
-        assert existing is not None  # the unique (site_id, sha256) was hit by that row
-        return existing
-    return photo
 
 
 def missing_photo_sha256s(
@@ -246,46 +162,48 @@ def missing_photos_json(
     On PostgreSQL, one index probe for the inspection's links and one per link for its
     photo, whatever the statistics say (OFFSET 0 and LIMIT 1 keep PostgreSQL from
     flattening the lookups into joins). As joins, they were planned as a scan of every
-    expected photo, or a hash of every photo, whenever statistics lagged a fast-growing
-    table: 60 ms for 100 inspections at 20,000 photos. The site and status are checked
-    outside the probe: inside, PostgreSQL looked the photo up by status, reading every
-    expected photo.
+    photo whenever statistics lagged a fast-growing table: 60 ms for 100 inspections at
+    20,000 photos. The site is checked outside the probe: inside, PostgreSQL looked the
+    links up by site, reading every link of the site.
     """
     link, photo = PhotoInspectionLink.__table__, Photo.__table__
     if db.session.get_bind().dialect.name != "postgresql":
         # SQLite stores ids as 32 hexadecimal digits and aggregates into JSON in row order.
+        arrived = select(photo.c.id).where(
+            photo.c.site_id == link.c.site_id, photo.c.sha256 == link.c.sha256
+        )
         sha256s = (
-            select(photo.c.sha256)
-            .join(link, link.c.photo_id == photo.c.id)
+            select(link.c.sha256)
             .where(
                 link.c.inspection_id == func.replace(record_id, "-", ""),
-                photo.c.site_id == func.replace(site_id, "-", ""),
-                photo.c.status == PhotoStatus.EXPECTED,
+                link.c.site_id == func.replace(site_id, "-", ""),
+                ~arrived.exists(),
             )
-            .order_by(photo.c.sha256)
-            .correlate_except(photo, link)
+            .order_by(link.c.sha256)
+            .correlate_except(link)
             .subquery()
         )
         found = select(func.json_group_array(sha256s.c.sha256)).scalar_subquery()
         return case((record_type == "inspection", func.nullif(found, "[]")))
     links = (
-        select(link.c.photo_id)
+        select(link.c.sha256, link.c.site_id)
         .where(link.c.inspection_id == cast(record_id, Uuid))
         .correlate_except(link)
         .offset(0)
         .lateral("link")
     )
-    expected = (
-        select(photo.c.sha256, photo.c.site_id, photo.c.status)
-        .where(photo.c.id == links.c.photo_id)
+    arrived = (
+        select(photo.c.id)
+        .where(photo.c.site_id == links.c.site_id, photo.c.sha256 == links.c.sha256)
+        .correlate_except(photo)
         .limit(1)
         .lateral("photo")
     )
     found = (
-        select(cast(func.json_agg(aggregate_order_by(expected.c.sha256, expected.c.sha256)), Text))
+        select(cast(func.json_agg(aggregate_order_by(links.c.sha256, links.c.sha256)), Text))
         .select_from(links)
-        .join(expected, true())
-        .where(expected.c.site_id == cast(site_id, Uuid), expected.c.status == PhotoStatus.EXPECTED)
+        .outerjoin(arrived, true())
+        .where(links.c.site_id == cast(site_id, Uuid), arrived.c.id.is_(None))
         .scalar_subquery()
     )
     return case((record_type == "inspection", found))
@@ -302,24 +220,46 @@ def get_photo(
     sha256: str,
     permission: Permission = Permission.READ,
 ) -> Photo:
-    """One photo of a site the user belongs to (404 otherwise, also for other sites)."""
+    """One photo of a site the user belongs to (404 otherwise, also for other sites).
+
+    A photo an inspection names that has not arrived is answered EXPECTED: a Photo that is
+    not stored (no id) and never added to the session.
+    """
     sha = normalize_sha256(sha256)
     if not principal.can(site_id, Permission.READ):
         raise not_found("Photo", sha)
     photo = find_photo(site_id, sha)
     if photo is None:
-        raise not_found("Photo", sha)
+        if not _is_named(site_id, sha):
+            raise not_found("Photo", sha)
+        photo = Photo(
+            site_id=site_id,
+            sha256=sha,
+            status=PhotoStatus.EXPECTED,
+            processing_attempts=0,
+            is_suspected_reuse=False,
+        )
     require_permission(principal, site_id, permission)
     return photo
 
 
+def _is_named(site_id: uuid.UUID, sha256: str) -> bool:
+    named = select(PhotoInspectionLink.inspection_id).where(
+        PhotoInspectionLink.site_id == site_id, PhotoInspectionLink.sha256 == sha256
+    )
+    return bool(db.session.scalar(named.exists().select()))
+
+
 def inspection_ids_of(photo: Photo) -> list[uuid.UUID]:
-    """The inspections a photo is attached to, earliest finished first."""
+    """The inspections that name a photo, earliest finished first."""
     return list(
         db.session.scalars(
             select(PhotoInspectionLink.inspection_id)
             .join(Inspection, Inspection.id == PhotoInspectionLink.inspection_id)
-            .where(PhotoInspectionLink.photo_id == photo.id)
+            .where(
+                PhotoInspectionLink.site_id == photo.site_id,
+                PhotoInspectionLink.sha256 == photo.sha256,
+            )
             .order_by(Inspection.finished_at, Inspection.id)
         )
     )
@@ -346,9 +286,17 @@ def require_processed(photo: Photo) -> None:
 
 
 def photo_record(photo: Photo) -> dict[str, Any]:
-    """A photo as the API shows it: state, sizes, capture time, reuse and inspections."""
+    """A photo as the API shows it: state, sizes, capture time, reuse and inspections.
+
+    Named by more than one inspection, it is the very same picture used again (distance 0);
+    else it may be near-identical to an earlier one (flagged when it was processed).
+    """
+    inspection_ids = inspection_ids_of(photo)
+    exact_reuse = len(inspection_ids) > 1
     reused_of = (
-        db.session.get(Photo, photo.reused_of_photo_id) if photo.reused_of_photo_id else None
+        db.session.get(Photo, photo.reused_of_photo_id)
+        if photo.reused_of_photo_id and not exact_reuse
+        else None
     )
     return {
         "id": photo.id,
@@ -364,10 +312,10 @@ def photo_record(photo: Photo) -> dict[str, Any]:
         "processed_at": photo.processed_at,
         "processing_attempts": photo.processing_attempts,
         "processing_error": photo.processing_error,
-        "is_suspected_reuse": photo.is_suspected_reuse,
+        "is_suspected_reuse": exact_reuse or photo.is_suspected_reuse,
         "reused_of_sha256": reused_of.sha256 if reused_of is not None else None,
-        "reuse_distance": photo.reuse_distance,
-        "inspection_ids": inspection_ids_of(photo),
+        "reuse_distance": 0 if exact_reuse else photo.reuse_distance,
+        "inspection_ids": inspection_ids,
     }
 
 
@@ -402,25 +350,19 @@ def retry_photo(principal: Principal, site_id: uuid.UUID, sha256: str) -> Photo:
 def list_incomplete_evidence(principal: Principal, site_id: uuid.UUID) -> list[dict[str, Any]]:
     """Inspections of a site still waiting for some of their photos, oldest first."""
     require_permission(principal, site_id, Permission.READ)
-    waiting = (
-        select(PhotoInspectionLink.inspection_id)
-        .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
-        .where(PhotoInspectionLink.site_id == site_id, Photo.status == PhotoStatus.EXPECTED)
+    link = PhotoInspectionLink
+    arrived = (
+        select(Photo.id).where(Photo.site_id == link.site_id, Photo.sha256 == link.sha256).exists()
     )
+    waiting = select(link.inspection_id).where(link.site_id == site_id, ~arrived)
     rows = db.session.execute(
-        select(
-            PhotoInspectionLink.inspection_id,
-            Inspection.finished_at,
-            Photo.sha256,
-            Photo.status,
-        )
-        .join(Photo, Photo.id == PhotoInspectionLink.photo_id)
-        .join(Inspection, Inspection.id == PhotoInspectionLink.inspection_id)
-        .where(PhotoInspectionLink.inspection_id.in_(waiting))
-        .order_by(Inspection.finished_at, Inspection.id, Photo.sha256)
+        select(link.inspection_id, Inspection.finished_at, link.sha256, arrived)
+        .join(Inspection, Inspection.id == link.inspection_id)
+        .where(link.inspection_id.in_(waiting))
+        .order_by(Inspection.finished_at, Inspection.id, link.sha256)
     )
     by_inspection: dict[uuid.UUID, dict[str, Any]] = {}
-    for inspection_id, finished_at, sha, status in rows:
+    for inspection_id, finished_at, sha, has_arrived in rows:
         entry = by_inspection.setdefault(
             inspection_id,
             {
@@ -431,13 +373,17 @@ def list_incomplete_evidence(principal: Principal, site_id: uuid.UUID) -> list[d
             },
         )
         entry["expected_photos"] += 1
-        if status is PhotoStatus.EXPECTED:
+        if not has_arrived:
             entry["missing_sha256s"].append(sha)
     return [entry for entry in by_inspection.values() if entry["missing_sha256s"]]
 
 
 def count_photos_by_status() -> dict[str, int]:
-    """How many photos are in each state, over all sites (for /api/health; no ids leak)."""
+    """How many photos that arrived are in each state, over all sites (for /api/health).
+
+    Photos not uploaded yet have no row, so `expected` counts none: the evidence still
+    missing is per site (list_incomplete_evidence), not a sign of the service's health.
+    """
     rows = db.session.execute(select(Photo.status, func.count()).group_by(Photo.status))
     counts = {status.value: 0 for status in PhotoStatus}
     counts.update({status.value: count for status, count in rows})

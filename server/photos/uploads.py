@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from server.auth.access import Permission, Principal, require_permission
 from server.db_types import utc_now
@@ -14,7 +15,7 @@ from server.errors import ApiError, field_error
 from server.extensions import db
 from server.photos.jobs import enqueue_photo_processing
 from server.photos.models import Photo, PhotoStatus
-from server.photos.services import ensure_photo, find_photo, normalize_sha256
+from server.photos.services import find_photo, normalize_sha256
 from server.photos.storage import (
     PhotoFile,
     discard,
@@ -83,7 +84,7 @@ def upload_status(principal: Principal, site_id: uuid.UUID, sha256: str) -> Uplo
     sha = normalize_sha256(sha256)
     require_permission(principal, site_id, Permission.CAPTURE)
     photo = find_photo(site_id, sha)
-    if photo is not None and photo.status is not PhotoStatus.EXPECTED:
+    if photo is not None:
         return UploadOutcome(photo, False, photo.byte_size or 0, photo.byte_size)
     return UploadOutcome(None, False, received_bytes(site_id, sha), None)
 
@@ -102,7 +103,7 @@ def upload_photo(
     sha = normalize_sha256(sha256)
     require_permission(principal, site_id, Permission.CAPTURE)
     existing = find_photo(site_id, sha)
-    if existing is not None and existing.status is not PhotoStatus.EXPECTED:
+    if existing is not None:
         return UploadOutcome(existing, False, existing.byte_size or 0, existing.byte_size)
     if byte_range is None:
         check_declared_size(len(body))
@@ -151,20 +152,30 @@ def _inspect(data: bytes, sha: str) -> UploadFacts:
 
 
 def _record_stored(principal: Principal, site_id: uuid.UUID, facts: UploadFacts) -> UploadOutcome:
-    """Mark the photo stored in the database first, then queue its processing."""
-    photo = ensure_photo(site_id, facts.sha256)
-    is_new = photo.status is PhotoStatus.EXPECTED
-    if is_new:
-        photo.status = PhotoStatus.STORED
-        photo.content_type = facts.content_type
-        photo.byte_size = facts.byte_size
-        photo.width = facts.width
-        photo.height = facts.height
-        photo.stored_at = utc_now()
-        photo.uploaded_by_id = principal.user_id
+    """Record the photo stored in the database first, then queue its processing.
+
+    Two uploads of the same photo at once store it once: the second finds the first's row.
+    """
+    photo = Photo(
+        site_id=site_id,
+        sha256=facts.sha256,
+        status=PhotoStatus.STORED,
+        content_type=facts.content_type,
+        byte_size=facts.byte_size,
+        width=facts.width,
+        height=facts.height,
+        stored_at=utc_now(),
+        uploaded_by_id=principal.user_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+    except IntegrityError:
+        existing = find_photo(site_id, facts.sha256)
+        assert existing is not None  # the unique (site_id, sha256) was hit by that row
+        db.session.commit()
+        return UploadOutcome(existing, False, facts.byte_size, facts.byte_size)
     db.session.commit()
-    photo_id = photo.id
-    if is_new:
-        enqueue_photo_processing(photo_id)
-        db.session.refresh(photo)
-    return UploadOutcome(photo, is_new, facts.byte_size, facts.byte_size)
+    enqueue_photo_processing(photo.id)
+    db.session.refresh(photo)
+    return UploadOutcome(photo, True, facts.byte_size, facts.byte_size)

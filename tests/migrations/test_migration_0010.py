@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, text
 
 from server.auth.models import Role
 from server.auth.services import register_device
 from server.extensions import db
-from server.photos.models import PhotoInspectionLink
 from server.photos.services import expect_photos
-from server.sync_api.models import SyncReceipt
 from server.sync_api.store import Author, SqlChangeStore
 from sync.store import Receipt
 from tests.factories import make_site, make_user
@@ -24,20 +24,26 @@ def _foreign_keys(table: str) -> list[list[str]]:
     return sorted(key["constrained_columns"] for key in inspect(db.engine).get_foreign_keys(table))
 
 
-def _receipts_and_links() -> tuple[list[tuple[str, object, object]], list[tuple[object, ...]]]:
+def _id(value: object) -> uuid.UUID:
+    return uuid.UUID(str(value))
+
+
+def _receipts_and_links() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Receipts, and each photo link's site, inspection and photo hash, as of revision 0010."""
     receipts = db.session.execute(
-        select(SyncReceipt.change_id, SyncReceipt.user_id, SyncReceipt.device_id).order_by(
-            SyncReceipt.change_id
-        )
-    )
+        text("SELECT change_id, user_id, device_id FROM sync_receipts ORDER BY change_id")
+    ).all()
     links = db.session.execute(
-        select(
-            PhotoInspectionLink.site_id,
-            PhotoInspectionLink.inspection_id,
-            PhotoInspectionLink.photo_id,
+        text(
+            "SELECT link.site_id, link.inspection_id, photos.sha256"
+            " FROM photos_inspection_links AS link JOIN photos ON photos.id = link.photo_id"
         )
+    ).all()
+    db.session.rollback()
+    return (
+        [(change_id, _id(user_id), _id(device_id)) for change_id, user_id, device_id in receipts],
+        [(_id(site_id), _id(inspection_id), sha) for site_id, inspection_id, sha in links],
     )
-    return [tuple(row) for row in receipts], [tuple(row) for row in links]
 
 
 def test_receipts_and_links_are_kept_by_the_downgrade_and_the_upgrade(app: Flask) -> None:
@@ -50,19 +56,27 @@ def test_receipts_and_links_are_kept_by_the_downgrade_and_the_upgrade(app: Flask
         [Receipt("change-1", "applied", None)]
     )
     db.session.commit()
-    before = _receipts_and_links()
-    db.session.rollback()
+    expected = ([("change-1", inspector.id, device.id)], [(site.id, inspection.id, PHOTO)])
+    db.session.remove()
 
-    downgrade(revision="0009")
-    downgraded = _receipts_and_links()
-    receipt_keys_downgraded = _foreign_keys("sync_receipts")
-    db.session.rollback()
-    upgrade()
+    try:
+        downgrade(revision="0010")
+        before = _receipts_and_links()
+        downgrade(revision="0009")
+        downgraded = _receipts_and_links()
+        receipt_keys_downgraded = _foreign_keys("sync_receipts")
+        upgrade(revision="0010")
+        upgraded = _receipts_and_links()
+        receipt_keys, link_keys = (
+            _foreign_keys("sync_receipts"),
+            _foreign_keys("photos_inspection_links"),
+        )
+    finally:
+        upgrade()
 
-    assert before[0] == [("change-1", inspector.id, device.id)]
-    assert len(before[1]) == 1
+    assert before == expected
     assert downgraded == before
     assert receipt_keys_downgraded == [["device_id"], ["user_id"]]
-    assert _receipts_and_links() == before
-    assert _foreign_keys("sync_receipts") == []
-    assert _foreign_keys("photos_inspection_links") == [["inspection_id"], ["photo_id"]]
+    assert upgraded == before
+    assert receipt_keys == []
+    assert link_keys == [["inspection_id"], ["photo_id"]]

@@ -139,11 +139,7 @@ def test_synced_round_is_pushed_again_when_the_server_starts_a_new_epoch(
 def _server_forgets_the_upload(live_server: LiveServer, sha256: str) -> None:
     """The database as a backup taken between the round's push and its photo's upload left it."""
     with sqlite3.connect(live_server.database_url.removeprefix("sqlite:///")) as database:
-        database.execute(
-            "UPDATE photos SET status = 'expected', stored_at = NULL, processed_at = NULL,"
-            " byte_size = NULL, content_type = NULL WHERE sha256 = ?",
-            (sha256,),
-        )
+        database.execute("DELETE FROM photos WHERE sha256 = ?", (sha256,))
 
 
 def _server_photo_status(live_server: LiveServer, sha256: str) -> str:

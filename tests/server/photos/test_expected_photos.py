@@ -39,18 +39,50 @@ def test_expect_photos_records_each_photo_once_when_called_twice(app: Flask) -> 
     expect_photos(site.id, inspection.id, [SHA_A, SHA_A])
     db.session.commit()
 
-    assert (_count(Photo), _count(PhotoInspectionLink)) == (1, 1)
+    assert _count(PhotoInspectionLink) == 1
+    assert missing_photo_sha256s(site.id, [inspection.id]) == {inspection.id: [SHA_A]}
 
 
-def test_expect_photos_shares_one_photo_when_two_inspections_expect_it(app: Flask) -> None:
+def test_photo_two_inspections_expect_is_missing_for_both_until_it_arrives(
+    app: Flask, client: FlaskClient
+) -> None:
     site = make_site()
     first, second = make_inspection(site), make_inspection(site)
-
-    expect_photos(site.id, first.id, [SHA_A])
-    expect_photos(site.id, second.id, [SHA_A])
+    data = make_jpeg()
+    expect_photos(site.id, first.id, [sha256_of(data)])
+    expect_photos(site.id, second.id, [sha256_of(data)])
     db.session.commit()
+    waiting = missing_photo_sha256s(site.id, [first.id, second.id])
+    rows_before_upload = _count(Photo)
 
-    assert (_count(Photo), _count(PhotoInspectionLink)) == (1, 2)
+    put_photo(client, site, data, bearer_headers(make_user(site, Role.INSPECTOR)))
+
+    assert waiting == {first.id: [sha256_of(data)], second.id: [sha256_of(data)]}
+    assert rows_before_upload == 0
+    assert missing_photo_sha256s(site.id, [first.id, second.id]) == {}
+    assert _count(Photo) == 1
+
+
+def test_photo_record_says_expected_and_names_the_inspections_when_not_uploaded(
+    app: Flask, client: FlaskClient
+) -> None:
+    site = make_site()
+    inspection = make_inspection(site)
+    expect_photos(site.id, inspection.id, [SHA_A])
+    db.session.commit()
+    headers = bearer_headers(make_user(site, Role.INSPECTOR))
+
+    response = client.get(f"/api/photos/{SHA_A}?site_id={site.id}", headers=headers)
+    unnamed = client.get(f"/api/photos/{SHA_B}?site_id={site.id}", headers=headers)
+
+    assert response.status_code == 200
+    record = response.get_json()
+    assert (record["status"], record["id"], record["inspection_ids"]) == (
+        "expected",
+        None,
+        [str(inspection.id)],
+    )
+    assert unnamed.status_code == 404
 
 
 def test_missing_photo_sha256s_omits_a_photo_when_it_was_uploaded_before_it_was_expected(

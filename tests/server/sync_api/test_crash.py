@@ -1,9 +1,9 @@
 """A server killed mid-batch leaves nothing of that batch, and the re-sent batches complete it.
 
 The real server (gunicorn, as deployed) on a throwaway PostgreSQL database. To kill it while a
-batch is being written (not before, not after), the test holds an uncommitted insert of a
-photo that the third batch expects: that batch's transaction has started writing and waits
-on the photo's unique key when the server is killed.
+batch is being written (not before, not after), the test holds an uncommitted insert of the
+link from one of the third batch's inspections to its photo: that batch's transaction has
+written its inspections and waits on the link's key when the server is killed.
 """
 
 from __future__ import annotations
@@ -175,16 +175,16 @@ def test_push_leaves_no_half_batch_and_retry_completes_it_when_server_is_killed_
     database: str, ward: dict[str, Any]
 ) -> None:
     batches = ward["batches"]
-    blocker_sha = batches[2][BATCH // 2]["fields"]["photo_sha256s"][0]
+    blocked = batches[2][BATCH // 2]
     server = Server(ward["env"])
     with (
         psycopg.connect(_dsn(database)) as blocker,
         psycopg.connect(_dsn(database), autocommit=True) as watcher,
     ):
         blocker.execute(
-            "INSERT INTO photos (id, site_id, sha256, status, processing_attempts, "
-            "is_suspected_reuse, created_at) VALUES (%s, %s, %s, 'expected', 0, false, now())",
-            (uuid.uuid4(), ward["site_id"], blocker_sha),
+            "INSERT INTO photos_inspection_links (inspection_id, sha256, site_id, created_at)"
+            " VALUES (%s, %s, %s, now())",
+            (blocked["record_id"], blocked["fields"]["photo_sha256s"][0], ward["site_id"]),
         )
         pushed: list[list[str]] = []
         cut_off: list[Exception] = []

@@ -6,10 +6,7 @@ import uuid
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
-from server.extensions import db
-from server.photos.models import Photo
 from tests.factories import bearer_headers, make_location, make_site, make_user
 from tests.server.inspections.factories import make_template
 from tests.server.photos.factories import make_jpeg, put_photo, sha256_of
@@ -32,12 +29,6 @@ def _round_naming(
     return phone.change("submit", "inspection", str(uuid.uuid4()), fields)
 
 
-def _photo(site_id: uuid.UUID, sha: str) -> Photo:
-    photo = db.session.scalar(select(Photo).where(Photo.site_id == site_id, Photo.sha256 == sha))
-    assert photo is not None
-    return photo
-
-
 def test_push_answers_each_new_inspection_with_the_photos_not_received_yet(
     client: FlaskClient,
 ) -> None:
@@ -55,33 +46,47 @@ def test_push_answers_each_new_inspection_with_the_photos_not_received_yet(
     assert [result["missing_photo_sha256s"] for result in results] == [[pending]] * 3
 
 
+def _photo_record(client: FlaskClient, user: Any, site_id: uuid.UUID, sha: str) -> dict[str, Any]:
+    response = client.get(f"/api/photos/{sha}?site_id={site_id}", headers=bearer_headers(user))
+    assert response.status_code == 200
+    return response.get_json()
+
+
 def test_photo_is_flagged_as_reused_when_two_inspections_of_one_batch_name_it(
     client: FlaskClient,
 ) -> None:
-    site, location, version_id, _, phone = _setup(client)
-    sha = "c" * 64
+    site, location, version_id, user, phone = _setup(client)
+    jpeg = make_jpeg(3)
+    sha = sha256_of(jpeg)
     changes = [_round_naming(phone, location, version_id, BASE_MS + n, [sha]) for n in range(2)]
 
     response = phone.push(changes)
+    before_upload = _photo_record(client, user, site.id, sha)
+    put_photo(client, site, jpeg, bearer_headers(user))
+    after_upload = _photo_record(client, user, site.id, sha)
 
     assert statuses(response) == [("applied", None)] * 2
-    assert _photo(site.id, sha).is_suspected_reuse is True
+    for record in (before_upload, after_upload):
+        assert (record["is_suspected_reuse"], record["reuse_distance"]) == (True, 0)
+        assert len(record["inspection_ids"]) == 2
+    assert (before_upload["status"], after_upload["status"]) == ("expected", "processed")
 
 
 def test_photo_is_flagged_as_reused_when_a_later_batch_names_it_again(
     client: FlaskClient,
 ) -> None:
-    site, location, version_id, _, phone = _setup(client)
-    sha, other = "d" * 64, "e" * 64
+    site, location, version_id, user, phone = _setup(client)
+    jpeg = make_jpeg(4)
+    sha, other = sha256_of(jpeg), "e" * 64
 
     def submit(finished_at: int, shas: list[str]) -> dict:
         return _round_naming(phone, location, version_id, finished_at, shas)
 
     phone.push([submit(BASE_MS, [sha])])
-    assert _photo(site.id, sha).is_suspected_reuse is False
+    put_photo(client, site, jpeg, bearer_headers(user))
+    assert _photo_record(client, user, site.id, sha)["is_suspected_reuse"] is False
 
     phone.push([submit(BASE_MS + 1, [sha]), submit(BASE_MS + 2, [other])])
 
-    db.session.expire_all()
-    assert _photo(site.id, sha).is_suspected_reuse is True
-    assert _photo(site.id, other).is_suspected_reuse is False
+    assert _photo_record(client, user, site.id, sha)["is_suspected_reuse"] is True
+    assert _photo_record(client, user, site.id, other)["is_suspected_reuse"] is False
