@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.checklists.models import Frequency
@@ -39,16 +39,18 @@ class Inspection(db.Model):
 
     # Generated on the phone, so a retried upload is recognised as the same inspection.
     id: Mapped[uuid.UUID] = uuid_key()
-    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
-    template_version_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("checklists_template_versions.id"), index=True
-    )
+    # The site, template version, inspector and device have no foreign keys: each is
+    # checked when the inspection is recorded (services.inspection_row, the signed-in
+    # device), none of them is ever deleted, and a key locked the same site, version, user
+    # and device rows once per inspection of a push (see migration 0012).
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    template_version_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     location_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("sites_locations.id"), index=True
     )
     asset_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assets.id"), index=True)
-    inspector_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("auth_users.id"), index=True)
-    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("auth_devices.id"))
+    inspector_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     schedule_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspections_schedules.id"))
     revision_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspections.id"))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
