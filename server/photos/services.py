@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Exists,
     String,
     Text,
     Uuid,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.orm import aliased
 
 from server import json_codec
 from server.auth.access import Permission, Principal, require_permission, visible_select
@@ -169,15 +171,12 @@ def missing_photos_json(
     link, photo = PhotoInspectionLink.__table__, Photo.__table__
     if db.session.get_bind().dialect.name != "postgresql":
         # SQLite stores ids as 32 hexadecimal digits and aggregates into JSON in row order.
-        arrived = select(photo.c.id).where(
-            photo.c.site_id == link.c.site_id, photo.c.sha256 == link.c.sha256
-        )
         sha256s = (
             select(link.c.sha256)
             .where(
                 link.c.inspection_id == func.replace(record_id, "-", ""),
                 link.c.site_id == func.replace(site_id, "-", ""),
-                ~arrived.exists(),
+                ~_has_arrived(link.c.site_id, link.c.sha256),
             )
             .order_by(link.c.sha256)
             .correlate_except(link)
@@ -207,6 +206,11 @@ def missing_photos_json(
         .scalar_subquery()
     )
     return case((record_type == "inspection", found))
+
+
+def _has_arrived(site_id: Any, sha256: Any) -> Exists:
+    """Whether the photo a link names has arrived: its site has a photo with that hash."""
+    return select(Photo.id).where(Photo.site_id == site_id, Photo.sha256 == sha256).exists()
 
 
 def find_photo(site_id: uuid.UUID, sha256: str) -> Photo | None:
@@ -350,13 +354,18 @@ def retry_photo(principal: Principal, site_id: uuid.UUID, sha256: str) -> Photo:
 def list_incomplete_evidence(principal: Principal, site_id: uuid.UUID) -> list[dict[str, Any]]:
     """Inspections of a site still waiting for some of their photos, oldest first."""
     require_permission(principal, site_id, Permission.READ)
-    link = PhotoInspectionLink
-    arrived = (
-        select(Photo.id).where(Photo.site_id == link.site_id, Photo.sha256 == link.sha256).exists()
+    link, waiting_link = PhotoInspectionLink, aliased(PhotoInspectionLink)
+    waiting = select(waiting_link.inspection_id).where(
+        waiting_link.site_id == site_id,
+        ~_has_arrived(waiting_link.site_id, waiting_link.sha256),
     )
-    waiting = select(link.inspection_id).where(link.site_id == site_id, ~arrived)
     rows = db.session.execute(
-        select(link.inspection_id, Inspection.finished_at, link.sha256, arrived)
+        select(
+            link.inspection_id,
+            Inspection.finished_at,
+            link.sha256,
+            _has_arrived(link.site_id, link.sha256),
+        )
         .join(Inspection, Inspection.id == link.inspection_id)
         .where(link.inspection_id.in_(waiting))
         .order_by(Inspection.finished_at, Inspection.id, link.sha256)
