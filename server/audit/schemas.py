@@ -15,7 +15,13 @@ class AuditEntrySchema(ma.Schema):
     entity_type = ma.fields.String()
     entity_id = ma.fields.String()
     action = ma.fields.String(metadata={"description": "create, update or delete"})
-    changes = ma.fields.Dict()
+    changes = ma.fields.Dict(
+        metadata={
+            "description": "{field: [old, new]}; an inspection's create entry is "
+            '`{"*": [null, "(kept in the record)"]}`: it never changes, so read the '
+            "inspection itself."
+        }
+    )
     at = ma.fields.AwareDateTime()
 
 

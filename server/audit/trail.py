@@ -40,13 +40,15 @@ AUDITED_TABLES = frozenset(
 # Secrets never reach the trail, not even hashed.
 REDACTED_FIELDS = frozenset({"password_hash", "refresh_token_hash"})
 SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "version"})
-# Fields a create entry names rather than copies: an inspection is a fact that never
-# changes once written, so its answers and its note (each often a kilobyte or more) stay in
-# the inspection itself and the entry records that they were given. A sync push writes a
-# hundred inspections a batch, and copying their answers into the trail was a sixth of its
-# work; the note then made up most of what the trail still copied.
-REFERENCED_ON_CREATE = {"inspections": frozenset({"answers", "note"})}
+# Tables whose create entries name the new row rather than copy it. An inspection is a fact
+# that never changes once written, so the inspection itself is the record of what was
+# created; its entry says who created it, when, on which site. A sync push writes a hundred
+# inspections a batch, and copying their columns into the trail (first their answers and
+# note, then the rest) was a tenth of its work.
+REFERENCED_ON_CREATE = frozenset({"inspections"})
 REFERENCED = "(kept in the record)"
+# The key of a create entry that names its whole row (as sync conflicts name a whole record).
+WHOLE_ROW = "*"
 
 
 def to_json_value(value: Any) -> Any:
@@ -66,18 +68,14 @@ def _loaded_values(obj: Any) -> dict[str, Any]:
     return {name: value for name, value in values.items() if not _is_unloaded(value)}
 
 
-def _recorded_values(
-    values: Mapping[str, Any], referenced: frozenset[str] = frozenset()
-) -> dict[str, Any]:
+def _recorded_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """A row's column values as an entry records them: set ones only, secrets hidden,
-    JSON-safe; those named in ``referenced`` stand as REFERENCED (unless empty)."""
+    JSON-safe."""
     recorded: dict[str, Any] = {}
     for name, value in values.items():
         if value is None or name in SKIPPED_FIELDS:
             continue
-        if name in referenced and value != "":
-            value = REFERENCED
-        elif name in REDACTED_FIELDS:
+        if name in REDACTED_FIELDS:
             value = "***"
         recorded[name] = to_json_value(value)
     return recorded
@@ -88,8 +86,9 @@ def created_changes(table: str, values: Mapping[str, Any]) -> dict[str, list[Any
 
     For the flush hook and for rows written in bulk (sync_api.bulk), so both record alike.
     """
-    referenced = REFERENCED_ON_CREATE.get(table, frozenset())
-    return {name: [None, value] for name, value in _recorded_values(values, referenced).items()}
+    if table in REFERENCED_ON_CREATE:
+        return {WHOLE_ROW: [None, REFERENCED]}
+    return {name: [None, value] for name, value in _recorded_values(values).items()}
 
 
 def _is_unloaded(value: Any) -> bool:
