@@ -13,11 +13,12 @@ INSERT would store. A duplicate key raises IntegrityError, as an INSERT would.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import psycopg
-from sqlalchemy import Column, Row, Select, Table, bindparam, func, select, true
+from sqlalchemy import Column, Row, Select, Table, TypeDecorator, bindparam, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,10 +40,16 @@ def insert_rows(
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "postgresql":
+        # The rows of one call are stored at one instant, as COPY stores them (_converter).
+        now = {
+            column.key: column.default.arg(None)  # type: ignore[union-attr]
+            for column in table.columns
+            if column.default is not None and column.default.is_callable and _is_time(column)
+        }
         # An executemany takes its columns from the first row: rows are grouped by the
         # columns they give, so none loses a value another row did not give.
         by_columns: dict[frozenset[str], list[Mapping[str, Any]]] = {}
-        for row in rows:
+        for row in ({**now, **row} for row in rows):
             by_columns.setdefault(frozenset(row), []).append(row)
         for group in by_columns.values():
             session.execute(table.insert(), group)
@@ -74,6 +81,19 @@ def _converter(column: Column[Any], dialect: Any) -> Any:
     process = column.type._cached_bind_processor(dialect)  # noqa: SLF001
     default = column.default
     key = column.key
+    if default is not None and default.is_callable and _is_time(column):
+        # One statement's rows are stored at one instant, as the database's now() would
+        # store them: taken once, not once a row (a push writes some 500 rows).
+        now = default.arg(None)  # type: ignore[union-attr]
+        stored_now = process(now) if process is not None else now
+
+        def convert_with_now(row: Mapping[str, Any]) -> Any:
+            if key not in row:
+                return stored_now
+            value = row[key]
+            return process(value) if process is not None and value is not None else value
+
+        return convert_with_now
 
     def convert(row: Mapping[str, Any]) -> Any:
         if key in row:
@@ -87,6 +107,16 @@ def _converter(column: Column[Any], dialect: Any) -> Any:
         return process(value) if process is not None and value is not None else value
 
     return convert
+
+
+def _is_time(column: Column[Any]) -> bool:
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    try:
+        return column_type.python_type is datetime
+    except NotImplementedError:
+        return False
 
 
 def rows_with_keys(

@@ -33,6 +33,16 @@ def test_insert_rows_stores_given_values_and_python_defaults(app: Flask) -> None
     assert all(row.received_at is not None for row in rows)
 
 
+def test_insert_rows_stores_the_rows_of_one_call_at_one_instant(app: Flask) -> None:
+    _receipts(("c1", "applied"), ("c2", "applied"), ("c3", "rejected"))
+    _receipts(("c4", "applied"))
+
+    stored = dict(db.session.execute(select(TABLE.c.change_id, TABLE.c.received_at)).all())
+
+    assert stored["c1"] == stored["c2"] == stored["c3"]
+    assert stored["c4"] >= stored["c1"]
+
+
 def test_insert_rows_raises_integrity_error_when_a_key_exists(app: Flask) -> None:
     insert_rows(TABLE, [{"change_id": "c1", "outcome": "applied"}])
 
