@@ -400,8 +400,11 @@ class _Plan:
         new_states = [state for key, state in self.saved.items() if key not in self.seen_versions]
         changed_states = [state for key, state in self.saved.items() if key in self.seen_versions]
         # Every record of the batch, not only those it writes: a refusal decided on a state
-        # that has moved since would be remembered wrongly too.
-        if store.record_versions(self.keys, lock=True) != self.seen_versions:
+        # that has moved since would be remembered wrongly too. A record the batch creates
+        # is checked by its insert instead (a state that appeared meanwhile fails it), so a
+        # batch of new inspections has nothing to lock here.
+        created = {(state.record_type, state.record_id) for state in new_states}
+        if store.record_versions(self.keys - created, lock=True) != self.seen_versions:
             raise StaleBatch("a record changed since the batch was decided")
         if not self.domain.is_current():
             raise StaleBatch("a finding, asset or location changed since the batch was decided")

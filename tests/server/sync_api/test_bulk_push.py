@@ -1,9 +1,11 @@
 """A push is written per batch, not per change; an unforeseen race falls back to per change."""
 
+import threading
 import uuid
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +15,7 @@ from server.audit.trail import REFERENCED, WHOLE_ROW
 from server.extensions import db
 from server.inspections.models import Inspection
 from server.sync_api import bulk
-from server.sync_api.models import SyncFeedEntry, SyncReceipt
+from server.sync_api.models import SyncConflict, SyncFeedEntry, SyncReceipt
 from tests.factories import make_location, make_site, make_user
 from tests.server.inspections.factories import make_template
 from tests.server.sync_api.factories import Phone, inspection_fields, statuses
@@ -63,6 +65,42 @@ def test_push_audits_each_inspection_as_its_pusher_when_written_in_bulk(client, 
         select(AuditEntry).where(AuditEntry.entity_type == "inspections")
     ).all()
     assert [(entry.action, entry.actor_id) for entry in entries] == [("create", user.id)] * 3
+
+
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)
+def test_push_keeps_the_first_of_two_phones_sending_the_same_inspection_ids_at_once(
+    app: Flask,
+) -> None:
+    site = make_site()
+    location = make_location(site)
+    version_id = make_template(site).versions[0].id
+    phones = [Phone(app.test_client(), make_user(site)) for _ in range(2)]
+    ids = [str(uuid.uuid4()) for _ in range(30)]
+    batches = []
+    for phone in phones:
+        fields = inspection_fields(location, version_id, note=f"by {phone.device_id}")
+        batches.append([phone.change("submit", "inspection", i, fields) for i in ids])
+    answers: dict[int, list[tuple[str, str | None]]] = {}
+
+    def push(index: int) -> None:
+        with app.app_context():
+            answers[index] = statuses(phones[index].push(batches[index]))
+
+    threads = [threading.Thread(target=push, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # Whichever batch committed first holds every record; the other is told each id is
+    # taken, and its content is kept for review. Nothing is stored twice or overwritten.
+    first, second = sorted(answers.values(), key=lambda results: results[0][0] != "applied")
+    assert first == [("applied", None)] * 30
+    assert second == [("rejected", "record_id_reused")] * 30
+    assert _count(Inspection) == 30
+    assert _count(SyncConflict) == 30
+    notes = set(db.session.scalars(select(Inspection.note)))
+    assert len(notes) == 1
 
 
 def test_push_applies_change_by_change_when_bulk_write_hits_a_race(
