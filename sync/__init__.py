@@ -37,7 +37,9 @@ from sync.hlc import ClockSkewError, Hlc, InvalidHlcError, clamp_remote, receive
 from sync.resolve import (
     apply_change,
     corrected_time,
+    holds_fact,
     measure_clock_offset,
+    needs_receipt,
     newer_observation,
     validate_change,
 )
@@ -65,7 +67,9 @@ __all__ = [
     "apply_change",
     "clamp_remote",
     "corrected_time",
+    "holds_fact",
     "measure_clock_offset",
+    "needs_receipt",
     "newer_observation",
     "pull",
     "push",

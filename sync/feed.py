@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from sync.changes import Change, Cursor, RecordState, Resolution
-from sync.resolve import apply_change
+from sync.resolve import apply_change, needs_receipt
 from sync.store import ChangeStore, Receipt
 
 SiteIdOf = Callable[[RecordState], str]
@@ -69,9 +69,10 @@ def _push_one(store: ChangeStore, change: Change, site_id_of: SiteIdOf) -> Resol
     resolution = apply_change(state, change, ())
     if resolution.outcome == "retry":
         return resolution  # not remembered: the same change_id must apply once it can
-    store.remember_change(
-        change.change_id, Receipt(change.change_id, resolution.outcome, resolution.reason_code)
-    )
+    if needs_receipt(change, resolution):
+        store.remember_change(
+            change.change_id, Receipt(change.change_id, resolution.outcome, resolution.reason_code)
+        )
     store.save_conflicts(resolution.conflicts)
     new_state = resolution.new_state
     if new_state is not None and new_state != state:

@@ -78,7 +78,7 @@ def _apply_to_fact(state: RecordState | None, change: Change) -> Resolution:
             "applied",
             RecordState(change.record_type, change.record_id, _incoming_fields(change, 1)),
         )
-    if dict(change.fields) == state.values():
+    if holds_fact(state, change.record_type, change.fields):
         # Rule: the same content under the same id is a re-send (e.g. a reinstalled app).
         return Resolution("already_applied", state)
     # Rule: the id already holds a different fact; keep the first, return the second whole.
@@ -94,6 +94,30 @@ def _apply_to_fact(state: RecordState | None, change: Change) -> Resolution:
         "record_id_reused",
     )
     return Resolution("rejected", state, (lost,), "record_id_reused")
+
+
+def holds_fact(state: RecordState | None, record_type: str, fields: Mapping[str, Any]) -> bool:
+    """Whether the record already holds this fact: a change bringing it is a re-send."""
+    return (
+        record_type in FACT_RECORD_TYPES
+        and state is not None
+        and not state.deleted
+        and dict(fields) == state.values()
+    )
+
+
+def needs_receipt(change: Change, resolution: Resolution) -> bool:
+    """Whether a re-send of this change needs its decision stored to get the same answer.
+
+    Rule: a fact answers its own re-sends. Once recorded (applied, or found already
+    there), the same content under the same id is already_applied, so a re-send gets
+    that answer from the record itself, and storing the decision too would only double
+    every inspection's writes. Every other decision (a refusal, a merge) is stored.
+    """
+    return not (
+        change.record_type in FACT_RECORD_TYPES
+        and resolution.outcome in ("applied", "already_applied")
+    )
 
 
 def _newest_hlc(state: RecordState) -> Hlc | None:

@@ -53,12 +53,13 @@ from server.sync_api.services import (
     decide_in_order,
     parse_change,
     readable_payload,
+    recorded_fact_receipt,
     require_change_permission,
     result_payload,
 )
 from server.sync_api.store import conflict_site_id, is_contention
 from sync.changes import Change, Conflict, RecordState
-from sync.resolve import apply_change
+from sync.resolve import apply_change, needs_receipt
 from sync.store import Receipt
 
 Key = tuple[str, str]
@@ -312,10 +313,10 @@ class _Plan:
         self.results = decide_in_order(changes, self._decide)
 
     def _decide(self, raw: Mapping[str, Any]) -> ChangeResult:
-        receipt = self.receipts.get(raw["change_id"])
+        state = self.states.get((raw["record_type"], raw["record_id"]))
+        receipt = self.receipts.get(raw["change_id"]) or recorded_fact_receipt(raw, state)
         if receipt is not None:
             # A re-send gets its first answer again: already applied, or the same refusal.
-            state = self.states.get((raw["record_type"], raw["record_id"]))
             status = "rejected" if receipt.outcome == "rejected" else "already_applied"
             record = readable_payload(self.context, state)
             return ChangeResult(raw["change_id"], status, receipt.reason_code, record=record)
@@ -353,7 +354,8 @@ class _Plan:
             self.feed[key] = (str(new_state.fields["site_id"].value), new_state.version)
         receipt = Receipt(change.change_id, resolution.outcome, resolution.reason_code)
         self.receipts[change.change_id] = receipt
-        self.new_receipts.append(receipt)
+        if needs_receipt(change, resolution):
+            self.new_receipts.append(receipt)
         for conflict in resolution.conflicts:
             self.conflicts.append(conflict)
             key = (conflict.record_type, conflict.record_id)

@@ -33,7 +33,14 @@ from server.sync_api.store import (
 )
 from sync.changes import Change, Conflict, Cursor, InvalidCursorError, RecordState
 from sync.hlc import Hlc, InvalidHlcError, clamp_remote
-from sync.resolve import apply_change, measure_clock_offset, validate_change
+from sync.resolve import (
+    FACT_RECORD_TYPES,
+    apply_change,
+    holds_fact,
+    measure_clock_offset,
+    needs_receipt,
+    validate_change,
+)
 from sync.store import Receipt
 
 # Ops phones may not make: locations are added and removed, assets removed, in the back
@@ -251,6 +258,8 @@ def decide_in_order(
 def _push_one(context: PushContext, raw: Mapping[str, Any]) -> ChangeResult:
     store = context.store
     receipt = store.find_receipt(raw["change_id"])
+    if receipt is None and raw["record_type"] in FACT_RECORD_TYPES:
+        receipt = recorded_fact_receipt(raw, store.get_state(raw["record_type"], raw["record_id"]))
     if receipt is not None:
         # A re-send gets its first answer again: already applied, or the same refusal.
         state = store.get_state(raw["record_type"], raw["record_id"])
@@ -272,6 +281,18 @@ def _push_one(context: PushContext, raw: Mapping[str, Any]) -> ChangeResult:
     except IntegrityError:
         # A reference the checks above let through (e.g. deleted meanwhile): refuse this one.
         return ChangeResult(raw["change_id"], "rejected", "invalid_reference")
+
+
+def recorded_fact_receipt(raw: Mapping[str, Any], state: RecordState | None) -> Receipt | None:
+    """The receipt a fact's record stands for when this change re-sends it, else None.
+
+    A recorded fact answers its own re-sends (sync.resolve.needs_receipt), before any
+    check: the phone whose answer was lost gets already_applied, as a stored receipt would
+    give it, even if it may no longer capture on that site.
+    """
+    if holds_fact(state, raw["record_type"], raw["fields"]):
+        return Receipt(raw["change_id"], "already_applied")
+    return None
 
 
 def parse_change(context: PushContext, raw: Mapping[str, Any]) -> Change:
@@ -358,9 +379,10 @@ def _apply(context: PushContext, change: Change, state: RecordState | None) -> C
         site_id = str(new_state.fields["site_id"].value)
         store.append_to_feed(site_id, new_state.record_type, new_state.record_id, new_state.version)
         materialize(state, new_state, context.capture)
-    store.remember_change(
-        change.change_id, Receipt(change.change_id, resolution.outcome, resolution.reason_code)
-    )
+    if needs_receipt(change, resolution):
+        store.remember_change(
+            change.change_id, Receipt(change.change_id, resolution.outcome, resolution.reason_code)
+        )
     store.save_conflicts(resolution.conflicts)
     result.record = result_payload(new_state) if new_state is not None else None
     return result

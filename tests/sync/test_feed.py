@@ -67,6 +67,23 @@ def test_push_answers_already_applied_when_change_is_resent() -> None:
     assert len(store.read_feed(0, 10, None)) == 1
 
 
+def test_push_answers_a_resent_inspection_from_its_record_without_a_receipt() -> None:
+    store = InMemoryChangeStore()
+    fields = {"site_id": "s1", "answers": {"in_place": {"value": "pass"}}}
+    submitted = change("submit", "i1", fields, 20, record_type="inspection")
+    reused = change("submit", "i1", {**fields, "note": "other"}, 30, record_type="inspection")
+    push(store, [submitted, reused])
+
+    results = push(store, [submitted, reused])
+
+    # The recorded fact answers its own re-sends; the refused second content keeps its
+    # receipt, so it is refused again rather than judged anew.
+    assert outcomes(results) == [("already_applied", None), ("rejected", "record_id_reused")]
+    assert not store.has_change(submitted.change_id)
+    assert store.has_change(reused.change_id)
+    assert len(store.list_conflicts("inspection", "i1")) == 1
+
+
 def test_push_repeats_refusal_when_rejected_change_is_resent() -> None:
     store = InMemoryChangeStore()
     bad = change("create", "p1", {}, 20, record_type="photo")

@@ -15,7 +15,7 @@ from server.audit.trail import REFERENCED, WHOLE_ROW
 from server.extensions import db
 from server.inspections.models import Inspection
 from server.sync_api import bulk
-from server.sync_api.models import SyncConflict, SyncFeedEntry, SyncReceipt
+from server.sync_api.models import SyncConflict, SyncFeedEntry, SyncRecord
 from tests.factories import make_location, make_site, make_user
 from tests.server.inspections.factories import make_template
 from tests.server.sync_api.factories import Phone, inspection_fields, statuses
@@ -120,7 +120,7 @@ def test_push_applies_change_by_change_when_bulk_write_hits_a_race(
     response = phone.push(batch)
 
     assert statuses(response) == [("applied", None)] * 5
-    assert (_count(Inspection), _count(SyncReceipt), _count(SyncFeedEntry)) == (5, 5, 5)
+    assert (_count(Inspection), _count(SyncRecord), _count(SyncFeedEntry)) == (5, 5, 5)
 
 
 def test_push_audits_an_inspection_by_naming_it_the_same_way_on_both_paths(

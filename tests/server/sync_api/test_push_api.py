@@ -7,13 +7,14 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from server.auth.models import Role
+from server.auth.models import Role, SiteMembership
 from server.auth.services import principal_for
 from server.checklists.models import ChecklistTemplateVersion, VersionStatus
 from server.extensions import db
 from server.findings.models import Finding, FindingStatus
 from server.inspections.models import Inspection
 from server.inspections.services import find_latest_inspection
+from server.sync_api import bulk
 from server.sync_api.models import SyncConflict, SyncReceipt
 from tests.factories import make_location, make_site, make_user
 from tests.server.inspections.factories import make_template
@@ -54,6 +55,34 @@ def test_push_applies_once_when_same_batch_is_pushed_twice(client, ward) -> None
 
     assert statuses(first) == [("applied", None)]
     assert statuses(second) == [("already_applied", None)]
+    assert _inspection_count() == 1
+
+
+@pytest.mark.parametrize("path", ["in bulk", "change by change"])
+def test_push_answers_a_resent_inspection_from_the_record_after_capture_right_is_lost(
+    client, ward, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    site, location, version_id = ward
+    user = make_user(site)
+    phone = Phone(client, user)
+    change = phone.change(
+        "submit", "inspection", str(uuid.uuid4()), inspection_fields(location, version_id)
+    )
+    phone.push([change])
+    # The answer was lost; meanwhile the inspector became a reviewer, who may not capture.
+    membership = db.session.scalar(select(SiteMembership).where(SiteMembership.user_id == user.id))
+    membership.role = Role.REVIEWER
+    db.session.commit()
+    if path == "change by change":
+        monkeypatch.setattr(bulk, "push_in_bulk", lambda context, changes: None)
+
+    again = phone.push([change])
+
+    # The inspection stands for its own receipt: none is stored, and the re-send still
+    # gets the answer the lost one carried, with the record the reviewer may read.
+    assert statuses(again) == [("already_applied", None)]
+    assert again.json["results"][0]["record"]["record_id"] == change["record_id"]
+    assert db.session.get(SyncReceipt, change["change_id"]) is None
     assert _inspection_count() == 1
 
 
@@ -386,17 +415,20 @@ def test_push_records_user_and_device_when_change_is_applied(client, ward) -> No
     site, location, version_id = ward
     user = make_user(site)
     phone = Phone(client, user)
-    change = phone.change(
+    inspection = phone.change(
         "submit", "inspection", str(uuid.uuid4()), inspection_fields(location, version_id)
     )
+    finding = phone.change("create", "finding", str(uuid.uuid4()), finding_fields(location))
 
-    phone.push([change])
+    phone.push([inspection, finding])
 
-    receipt = db.session.get(SyncReceipt, change["change_id"])
-    inspection = db.session.get(Inspection, uuid.UUID(change["record_id"]))
-    assert receipt.user_id == user.id == inspection.inspector_id
+    # A finding's change is recorded in its receipt; an inspection, a fact that answers
+    # its own re-sends, records who captured it on which device in itself.
+    receipt = db.session.get(SyncReceipt, finding["change_id"])
+    stored = db.session.get(Inspection, uuid.UUID(inspection["record_id"]))
+    assert receipt.user_id == user.id == stored.inspector_id
     assert receipt.device_id is not None
-    assert receipt.device_id == inspection.device_id
+    assert receipt.device_id == stored.device_id
 
 
 def test_push_returns_426_when_protocol_version_is_too_old(client, ward) -> None:
