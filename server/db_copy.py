@@ -1,7 +1,7 @@
 """Many rows at once: insert them with COPY, find them by key with one probe each.
 
 On PostgreSQL, insert_rows uses COPY (an executemany INSERT elsewhere) and rows_with_keys
-sends its keys as one array parameter and looks each up in the index (IN elsewhere).
+sends its keys as one JSON array parameter and looks each up in the index (IN elsewhere).
 
 A sync push writes some 500 rows over six tables per batch. Sent as an executemany, each
 row is its own statement in a pipeline, and per-row driver and executor overhead was half
@@ -18,8 +18,19 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from sqlalchemy import Column, Row, Select, Table, TypeDecorator, bindparam, func, select, true
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    JSON,
+    Column,
+    Row,
+    Select,
+    Table,
+    TypeDecorator,
+    bindparam,
+    cast,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -196,12 +207,14 @@ def _keyed_select(
             key.in_(bindparam("keys", expanding=True)), *conditions
         )
         return statement.order_by(key).with_for_update() if for_update else statement
+    # The keys travel as one JSON array: psycopg writes a list parameter element by element
+    # in Python, a JSON text is written by orjson at once (a push sends some 400 keys).
     wanted = (
-        func.unnest(bindparam("keys", type_=ARRAY(key.type)))
+        func.json_array_elements_text(bindparam("keys", type_=JSON))
         .table_valued("value")
         .render_derived(name="wanted")
     )
-    probe = select(*columns.columns).where(key == wanted.c.value, *conditions)
+    probe = select(*columns.columns).where(key == cast(wanted.c.value, key.type), *conditions)
     probe = probe.limit(1) if unique else probe.offset(0)
     if for_update:
         probe = probe.with_for_update()
