@@ -56,11 +56,31 @@ def principal_for(user: User, device_id: uuid.UUID | None = None) -> Principal:
 
 
 def load_principal(user_id: uuid.UUID, device_id: uuid.UUID | None = None) -> Principal | None:
-    """The principal of an active user, or None when the user is gone or disabled."""
-    user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
+    """The principal of an active user, or None when the user is gone or disabled.
+
+    One query for the user and their roles: it runs before every request, and loading the
+    user as an object and then its memberships took a tenth of a sync push's work.
+    """
+    rows = db.session.execute(
+        select(
+            User.username,
+            User.is_active,
+            User.is_super_admin,
+            SiteMembership.site_id,
+            SiteMembership.role,
+        )
+        .outerjoin(SiteMembership, SiteMembership.user_id == User.id)
+        .where(User.id == user_id)
+    ).all()
+    if not rows or not rows[0].is_active:
         return None
-    return principal_for(user, device_id)
+    return Principal(
+        user_id=user_id,
+        username=rows[0].username,
+        is_super_admin=rows[0].is_super_admin,
+        roles={row.site_id: row.role for row in rows if row.site_id is not None},
+        device_id=device_id,
+    )
 
 
 def _access_ttl_s() -> int:
@@ -109,8 +129,8 @@ def refresh_device(refresh_token: str) -> DeviceGrant:
 
 def check_device_active(device_id: uuid.UUID) -> None:
     """Raise device_revoked when an access token's device was revoked."""
-    device = db.session.get(Device, device_id)
-    if device is None or device.is_revoked:
+    found = db.session.execute(select(Device.revoked_at).where(Device.id == device_id)).first()
+    if found is None or found.revoked_at is not None:
         raise ApiError("device_revoked", "This device was signed out by an administrator.")
 
 
