@@ -58,8 +58,8 @@ def principal_for(user: User, device_id: uuid.UUID | None = None) -> Principal:
 def load_principal(user_id: uuid.UUID, device_id: uuid.UUID | None = None) -> Principal | None:
     """The principal of an active user, or None when the user is gone or disabled.
 
-    One query for the user and their roles: it runs before every request, and loading the
-    user as an object and then its memberships took a tenth of a sync push's work.
+    One query for the user and their roles, read as plain rows: it runs before every
+    request, where loading the user as an object and then its memberships took two.
     """
     rows = db.session.execute(
         select(
