@@ -50,13 +50,8 @@ def insert_rows(
     session = session or db.session
     connection = session.connection()
     dialect = connection.dialect
+    now = _statement_instants(table)
     if dialect.name != "postgresql":
-        # The rows of one call are stored at one instant, as COPY stores them (_converter).
-        now = {
-            column.key: column.default.arg(None)  # type: ignore[union-attr]
-            for column in table.columns
-            if column.default is not None and column.default.is_callable and _is_time(column)
-        }
         # An executemany takes its columns from the first row: rows are grouped by the
         # columns they give, so none loses a value another row did not give.
         by_columns: dict[frozenset[str], list[Mapping[str, Any]]] = {}
@@ -66,7 +61,7 @@ def insert_rows(
             session.execute(table.insert(), group)
         return
     columns = [column for column in table.columns if _is_written(column, given)]
-    converters = [_converter(column, dialect) for column in columns]
+    converters = [_converter(column, dialect, now.get(column.key)) for column in columns]
     names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
     statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
     raw = connection.connection.driver_connection
@@ -88,27 +83,18 @@ def _is_written(column: Column[Any], given: set[str]) -> bool:
     )
 
 
-def _converter(column: Column[Any], dialect: Any) -> Any:
+def _converter(column: Column[Any], dialect: Any, instant: datetime | None = None) -> Any:
+    # instant: the statement's value of a time default (_statement_instants).
     process = column.type._cached_bind_processor(dialect)  # noqa: SLF001
     default = column.default
     key = column.key
-    if default is not None and default.is_callable and _is_time(column):
-        # One statement's rows are stored at one instant, as the database's now() would
-        # store them: taken once, not once a row (a push writes some 500 rows).
-        now = default.arg(None)  # type: ignore[union-attr]
-        stored_now = process(now) if process is not None else now
-
-        def convert_with_now(row: Mapping[str, Any]) -> Any:
-            if key not in row:
-                return stored_now
-            value = row[key]
-            return process(value) if process is not None and value is not None else value
-
-        return convert_with_now
+    stored_instant = process(instant) if process is not None and instant is not None else instant
 
     def convert(row: Mapping[str, Any]) -> Any:
         if key in row:
             value = row[key]
+        elif instant is not None:
+            return stored_instant
         elif default is None:
             value = None
         elif default.is_callable:
@@ -118,6 +104,19 @@ def _converter(column: Column[Any], dialect: Any) -> Any:
         return process(value) if process is not None and value is not None else value
 
     return convert
+
+
+def _statement_instants(table: Table) -> dict[str, datetime]:
+    """The values of the table's time defaults (created_at, ...) for one statement's rows.
+
+    Taken once, not once a row (a push writes some 500 rows): the rows of one statement are
+    stored at one instant, as the database's now() would store them, on every database.
+    """
+    return {
+        column.key: column.default.arg(None)  # type: ignore[union-attr]
+        for column in table.columns
+        if column.default is not None and column.default.is_callable and _is_time(column)
+    }
 
 
 def _is_time(column: Column[Any]) -> bool:

@@ -258,14 +258,15 @@ def decide_in_order(
 def _push_one(context: PushContext, raw: Mapping[str, Any]) -> ChangeResult:
     store = context.store
     receipt = store.find_receipt(raw["change_id"])
-    if receipt is None and raw["record_type"] in FACT_RECORD_TYPES:
-        receipt = recorded_fact_receipt(raw, store.get_state(raw["record_type"], raw["record_id"]))
+    stored = None
+    if receipt is not None or raw["record_type"] in FACT_RECORD_TYPES:
+        stored = store.get_state(raw["record_type"], raw["record_id"])
+        receipt = receipt or recorded_fact_receipt(raw, stored)
     if receipt is not None:
         # A re-send gets its first answer again: already applied, or the same refusal.
-        state = store.get_state(raw["record_type"], raw["record_id"])
         status = "rejected" if receipt.outcome == "rejected" else "already_applied"
         return ChangeResult(
-            raw["change_id"], status, receipt.reason_code, record=readable_payload(context, state)
+            raw["change_id"], status, receipt.reason_code, record=readable_payload(context, stored)
         )
     try:
         change = parse_change(context, raw)
