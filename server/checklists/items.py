@@ -37,6 +37,8 @@ MAX_TEXT_ANSWER_CHARS = 5000
 # Values that mean "not applicable" for every item type (see is_failing_answer).
 NOT_APPLICABLE = (None, "na")
 ANSWER_FIELDS = frozenset({"value", "note", "photo_sha256s"})
+# What AnswerChecker.check finds for an item the answers leave out (None is "not applicable").
+_UNANSWERED = object()
 
 
 def _snake_case_key() -> ma.fields.String:
@@ -263,7 +265,7 @@ class AnswerChecker:
     def __init__(self, items: Sequence[Mapping[str, Any]]) -> None:
         self.items = items
         self.item_keys = {item["key"] for item in items}
-        self._bare_verdicts: dict[tuple[Any, Any], tuple[tuple[str, ...], bool]] = {}
+        self._bare_verdicts: dict[tuple[Any, Any], tuple[list[str], bool]] = {}
 
     def check(self, answers: Any, *, allow_missing: bool = False) -> AnswerCheck:
         """check_answers of these answers against this checker's items."""
@@ -275,31 +277,31 @@ class AnswerChecker:
             if key not in self.item_keys
         }
         failing_keys: list[str] = []
+        remembered = self._bare_verdicts
         for item in self.items:
             key = item["key"]
-            if key in answers:
-                messages, fails = self._judge(item, answers[key])
-                if fails:
-                    failing_keys.append(key)
-            elif allow_missing or item["type"] in ("text", "photo"):
-                messages = []
-            else:
-                messages = ["Answer this item (or mark it 'na')."]
-            if messages:
-                errors[key] = messages
-        return AnswerCheck(errors, failing_keys)
-
-    def _judge(self, item: Mapping[str, Any], answer: Any) -> tuple[list[str], bool]:
-        if type(answer) is dict and len(answer) == 1 and "value" in answer:
-            value = answer["value"]
-            if value is None or type(value) in (str, bool):
-                remembered = (item["key"], value)
-                verdict = self._bare_verdicts.get(remembered)
-                if verdict is None:
+            answer = answers.get(key, _UNANSWERED)
+            if answer is _UNANSWERED:
+                if allow_missing or item["type"] in ("text", "photo"):
+                    continue
+                messages, fails = ["Answer this item (or mark it 'na')."], False
+            elif type(answer) is dict and len(answer) == 1 and "value" in answer:
+                # A bare value: its verdict depends only on the item and the value.
+                value = answer["value"]
+                if value is None or type(value) in (str, bool):
+                    verdict = remembered.get((key, value))
+                    if verdict is None:
+                        verdict = remembered[(key, value)] = _check_answer(item, answer)
+                    messages, fails = verdict
+                else:
                     messages, fails = _check_answer(item, answer)
-                    verdict = self._bare_verdicts[remembered] = (tuple(messages), fails)
-                return list(verdict[0]), verdict[1]
-        return _check_answer(item, answer)
+            else:
+                messages, fails = _check_answer(item, answer)
+            if fails:
+                failing_keys.append(key)
+            if messages:
+                errors[key] = list(messages)
+        return AnswerCheck(errors, failing_keys)
 
 
 def _check_answer(item: Mapping[str, Any], answer: Any) -> tuple[list[str], bool]:
