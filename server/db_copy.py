@@ -34,7 +34,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from server import json_codec
 from server.extensions import db
+
+# A column's value a row leaves out, for _column_values.
+_NOT_GIVEN = object()
 
 
 def insert_rows(
@@ -61,15 +65,16 @@ def insert_rows(
             session.execute(table.insert(), group)
         return
     columns = [column for column in table.columns if _is_written(column, given)]
-    converters = [_converter(column, dialect, now.get(column.key)) for column in columns]
+    # Column by column: a list comprehension per column, not a function call per value.
+    values = [_column_values(column, dialect, rows, now.get(column.key)) for column in columns]
     names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
     statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
     raw = connection.connection.driver_connection
     assert raw is not None
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([convert(row) for convert in converters])
+            for row_values in zip(*values, strict=True):
+                copy.write_row(row_values)
     except psycopg.IntegrityError as error:
         raise IntegrityError(statement, None, error) from error
 
@@ -83,27 +88,46 @@ def _is_written(column: Column[Any], given: set[str]) -> bool:
     )
 
 
-def _converter(column: Column[Any], dialect: Any, instant: datetime | None = None) -> Any:
-    # instant: the statement's value of a time default (_statement_instants).
-    process = column.type._cached_bind_processor(dialect)  # noqa: SLF001
-    default = column.default
-    key = column.key
-    stored_instant = process(instant) if process is not None and instant is not None else instant
+def _column_values(
+    column: Column[Any],
+    dialect: Any,
+    rows: Sequence[Mapping[str, Any]],
+    instant: datetime | None,
+) -> list[Any]:
+    """The values COPY writes to this column for these rows, as an INSERT would store them.
 
-    def convert(row: Mapping[str, Any]) -> Any:
+    instant: the statement's value of a time default (_statement_instants).
+    """
+    key = column.key
+    if isinstance(column.type.dialect_impl(dialect), JSON):
+        # The text psycopg would send (the engine's json_serializer, see config.py), without
+        # its per-value wrapper and dumper.
+        process: Any = json_codec.dumps
+    else:
+        process = column.type._cached_bind_processor(dialect)  # noqa: SLF001
+    if instant is not None:
+        missing = instant if process is None else process(instant)
+    elif column.default is None:
+        missing = None
+    else:
+        missing = _NOT_GIVEN
+    if process is None and missing is not _NOT_GIVEN:
+        return [row.get(key, missing) for row in rows]
+    values: list[Any] = []
+    for row in rows:
         if key in row:
             value = row[key]
-        elif instant is not None:
-            return stored_instant
-        elif default is None:
-            value = None
-        elif default.is_callable:
-            value = default.arg(None)  # type: ignore[union-attr]
+        elif missing is not _NOT_GIVEN:
+            values.append(missing)
+            continue
         else:
-            value = default.arg  # type: ignore[union-attr]
-        return process(value) if process is not None and value is not None else value
+            value = _default_value(column.default)
+        values.append(value if value is None or process is None else process(value))
+    return values
 
-    return convert
+
+def _default_value(default: Any) -> Any:
+    return default.arg(None) if default.is_callable else default.arg
 
 
 def _statement_instants(table: Table) -> dict[str, datetime]:

@@ -3,11 +3,15 @@ rows_with_keys finds what IN would."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import String, cast, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from server.audit.models import AuditEntry
 from server.db_copy import insert_rows, rows_with_keys
 from server.extensions import db
 from server.sync_api.models import SyncReceipt
@@ -41,6 +45,38 @@ def test_insert_rows_stores_the_rows_of_one_call_at_one_instant(app: Flask) -> N
 
     assert stored["c1"] == stored["c2"] == stored["c3"]
     assert stored["c4"] >= stored["c1"]
+
+
+def test_insert_rows_stores_json_uuid_and_time_values_as_an_insert_does(app: Flask) -> None:
+    # COPY encodes JSON columns itself: what it stores must be what an INSERT stores.
+    audit = AuditEntry.__table__
+    site_id = uuid.uuid4()
+    changes = {"note": [None, "巡查记录：地面有污物"], "answers": {"1": {"value": 2.5, "ok": True}}}
+    at = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
+    row = {
+        "site_id": site_id,
+        "entity_type": "inspections",
+        "action": "create",
+        "changes": changes,
+        "at": at,
+    }
+    insert_rows(audit, [{**row, "entity_id": "copied"}])
+    db.session.execute(audit.insert(), [{**row, "entity_id": "inserted"}])
+
+    stored = {
+        found.entity_id: found
+        for found in db.session.execute(
+            select(audit.c.entity_id, audit.c.site_id, audit.c.changes, audit.c.at)
+        )
+    }
+    assert stored["copied"][1:] == stored["inserted"][1:] == (site_id, changes, at)
+    as_text = {
+        entity_id: text_of_changes
+        for entity_id, text_of_changes in db.session.execute(
+            select(audit.c.entity_id, cast(audit.c.changes, String))
+        )
+    }
+    assert as_text["copied"] == as_text["inserted"]
 
 
 def test_insert_rows_raises_integrity_error_when_a_key_exists(app: Flask) -> None:
