@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, TypeDecorator, Uuid
@@ -40,6 +41,16 @@ class UtcDateTime(TypeDecorator[datetime]):
 def utc_now() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+@lru_cache(maxsize=4096)
+def uuid_of(text: str) -> uuid.UUID:
+    """uuid.UUID(text), remembered (a UUID never changes): raises ValueError as it does.
+
+    A sync push of 100 inspections parses about a thousand ids, most of them the same few
+    sites, locations and checklists, and each record's own id more than once.
+    """
+    return uuid.UUID(text)
 
 
 def uuid_key() -> Mapped[uuid.UUID]:

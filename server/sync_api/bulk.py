@@ -27,6 +27,7 @@ from server.audit.trail import created_changes
 from server.checklists.items import AnswerChecker
 from server.checklists.models import ChecklistTemplateVersion
 from server.db_copy import insert_rows, rows_with_keys
+from server.db_types import uuid_of
 from server.errors import ApiError
 from server.extensions import db
 from server.inspections.models import Inspection, Schedule
@@ -171,7 +172,7 @@ def _uuid_or_none(value: Any) -> uuid.UUID | None:
     if not isinstance(value, str):
         return None
     try:
-        return uuid.UUID(value)
+        return uuid_of(value)
     except ValueError:
         return None
 

@@ -18,7 +18,7 @@ from typing import Any
 from server.assets.models import Asset, AssetKind, AssetStatus, ExtinguisherAgent
 from server.assets.services import build_asset, find_taken_label, kind_field_errors
 from server.auth.access import Principal
-from server.db_types import utc_now
+from server.db_types import utc_now, uuid_of
 from server.errors import ApiError
 from server.extensions import db
 from server.findings.models import Finding, FindingStatus, Severity
@@ -73,7 +73,7 @@ def parse_uuid(value: Any, name: str, *, required: bool = True) -> uuid.UUID | N
     if value is None and not required:
         return None
     try:
-        parsed = uuid.UUID(str(value))
+        parsed = uuid_of(str(value))
     except ValueError:
         parsed = None
     if parsed is None or str(parsed) != value:

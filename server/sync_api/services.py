@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from server.auth.access import Permission, Principal
-from server.db_types import utc_now
+from server.db_types import utc_now, uuid_of
 from server.errors import ApiError, field_error
 from server.extensions import db
 from server.sites.models import Site
@@ -303,7 +303,7 @@ def parse_change(context: PushContext, raw: Mapping[str, Any]) -> Change:
     except InvalidHlcError as error:
         raise Refusal("invalid_hlc") from error
     try:
-        uuid_text = str(uuid.UUID(raw["record_id"]))
+        uuid_text = str(uuid_of(raw["record_id"]))
     except ValueError:
         uuid_text = ""
     if uuid_text != raw["record_id"]:
@@ -394,7 +394,7 @@ def readable_payload(context: PushContext, state: RecordState | None) -> dict[st
     if state is None or "site_id" not in state.fields:
         return None
     try:
-        site_id = uuid.UUID(str(state.fields["site_id"].value))
+        site_id = uuid_of(str(state.fields["site_id"].value))
     except ValueError:
         return None
     return result_payload(state) if context.principal.can(site_id, Permission.READ) else None
