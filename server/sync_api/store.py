@@ -346,14 +346,8 @@ class SqlChangeStore:
             # SET LOCAL lasts to the end of the transaction: only the feed rows follow. Set
             # first: re-creating a missing counter row waits for the counter too.
             self.session.execute(text(f"SET LOCAL lock_timeout = {int(lock_wait_ms)}"))
-        self._server_row()
-        last = self.session.execute(
-            update(SyncServer)
-            .where(SyncServer.id == SERVER_ROW_ID)
-            .values(last_seq=SyncServer.last_seq + len(entries))
-            .returning(SyncServer.last_seq)
-        ).scalar_one()
-        first = int(last) - len(entries) + 1
+        last = self._take_seqs(len(entries))
+        first = last - len(entries) + 1
         rows = [
             {
                 "seq": first + offset,
@@ -380,7 +374,25 @@ class SqlChangeStore:
                 ),
                 moved,
             )
-        return int(last)
+        return last
+
+    def _take_seqs(self, count: int) -> int:
+        """Take the next count seqs from the counter (its row stays locked); the last one.
+
+        The epoch comes back with them, so a push reads the counter row only here.
+        """
+        statement = (
+            update(SyncServer)
+            .where(SyncServer.id == SERVER_ROW_ID)
+            .values(last_seq=SyncServer.last_seq + count)
+            .returning(SyncServer.last_seq, SyncServer.epoch)
+        )
+        taken = self.session.execute(statement).first()
+        if taken is None:  # the row went missing: _server_row re-creates it
+            self._server_row()
+            taken = self.session.execute(statement).one()
+        self._epoch = taken.epoch
+        return int(taken.last_seq)
 
     def record_versions(
         self, keys: Collection[tuple[str, str]], *, lock: bool = False

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from flask import Flask
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.extensions import db
@@ -96,3 +97,24 @@ def test_bulk_batch_gives_way_when_change_by_change_batch_holds_the_feed_and_nee
     assert [getattr(error.orig, "sqlstate", None) for error in bulk_gave_way] == ["55P03"]
     db.session.expire_all()
     assert SqlChangeStore(db.session).get_state("location", "l1") == state(3)
+
+
+def test_feed_continues_after_its_highest_seq_when_the_counter_row_went_missing(
+    app: Flask,
+) -> None:
+    from server.sync_api.models import SyncServer
+
+    store = SqlChangeStore(db.session)
+    store.append_to_feed("s1", "asset", "a1", 1)
+    last_before = store.append_to_feed("s1", "asset", "a2", 1)
+    db.session.commit()
+    db.session.execute(delete(SyncServer))  # emptied by hand, say
+    db.session.commit()
+
+    fresh = SqlChangeStore(db.session)
+    last_after = fresh.append_to_feed("s1", "asset", "a3", 1)
+    db.session.commit()
+
+    assert last_after == last_before + 1
+    assert _record_ids_after(0) == ["a1", "a2", "a3"]
+    assert fresh.epoch == db.session.scalar(select(SyncServer.epoch))
