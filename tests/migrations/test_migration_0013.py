@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 
 from server.extensions import db
 from server.sync_api.store import SqlChangeStore
-from tests.server.sync_api.test_state_clocks import (
+from tests.server.sync_api.states import (
     SUBMITTED,
     read_back,
     stored_clocks,
