@@ -24,11 +24,16 @@ _FLASK_COMPATIBLE = (
 
 def dumps(value: Any) -> str:
     """Encode a JSON column's value (SQLAlchemy's json_serializer)."""
+    return dumps_utf8(value).decode()
+
+
+def dumps_utf8(value: Any) -> bytes:
+    """dumps, as UTF-8 bytes (what COPY sends)."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
     except TypeError:
         # An integer beyond 64 bits (only a hand-written client sends one): keep it exact.
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False).encode()
 
 
 def loads(text: str | bytes) -> Any:

@@ -4,16 +4,36 @@ rows_with_keys finds what IN would."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import String, cast, select, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+    cast,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from server.audit.models import AuditEntry
 from server.db_copy import insert_rows, rows_with_keys
+from server.db_types import JsonType, UtcDateTime, enum_column
 from server.extensions import db
+from server.inspections.models import InspectionResult
 from server.sync_api.models import SyncReceipt
 
 TABLE = SyncReceipt.__table__
@@ -77,6 +97,85 @@ def test_insert_rows_stores_json_uuid_and_time_values_as_an_insert_does(app: Fla
         )
     }
     assert as_text["copied"] == as_text["inserted"]
+
+
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)
+def test_insert_rows_stores_every_column_type_it_writes_as_an_insert_does(app: Flask) -> None:
+    # COPY sends values in PostgreSQL's binary format, typed by the columns' types: each
+    # type must come out as an INSERT stores it, text form included. The table lives in
+    # the test's transaction only.
+    table = _table_of_every_column_type("copy_every_type")
+    table.create(db.session.connection())
+    ref = uuid.uuid4()
+    full = {
+        "ref": ref,
+        "label": "病区 A",
+        "body": "巡查记录\t含制表符、换行\n和反斜杠 \\ 的文字",
+        "result": InspectionResult.FAILED,
+        "big": 2**40,
+        "small": -3,
+        "count": 7,
+        "flag": True,
+        "day": date(2026, 11, 24),
+        "at": datetime(2026, 11, 24, 8, 30, 15, 123456, tzinfo=UTC),
+        "wall": datetime(2026, 11, 24, 8, 30),
+        "doc": {"b": [1, 2.5, None], "a": "巡查"},
+        "docb": {"b": [1, 2.5, None], "a": "巡查", "nested": {"ok": False}},
+    }
+    empty = dict.fromkeys(full)
+    rows = [{**full, "id": 1}, {**full, "id": 2, "ref": str(ref)}, {**empty, "id": 3}]
+
+    insert_rows(table, rows)
+    db.session.execute(table.insert(), [{**row, "id": row["id"] + 10} for row in rows])
+
+    stored = {row.id: row for row in db.session.execute(select(table))}
+    as_text = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            select(table.c.id, *[cast(column, Text) for column in table.columns][1:])
+        )
+    }
+    for copied in (1, 2, 3):
+        assert stored[copied][1:] == stored[copied + 10][1:]
+        assert as_text[copied] == as_text[copied + 10]
+    assert stored[1]._asdict() == {**full, "id": 1}
+    assert stored[2].ref == ref
+    assert stored[3]._asdict() == {**empty, "id": 3}
+
+
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)
+def test_insert_rows_refuses_a_column_type_it_has_no_binary_format_for(app: Flask) -> None:
+    table = Table(
+        "copy_unknown_type",
+        MetaData(),
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("amount", Numeric(10, 2)),
+    )
+    table.create(db.session.connection())
+
+    with pytest.raises(TypeError, match="amount"):
+        insert_rows(table, [{"id": 1, "amount": 2}])
+
+
+def _table_of_every_column_type(name: str) -> Table:
+    return Table(
+        name,
+        MetaData(),
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("ref", Uuid),
+        Column("label", String(32)),
+        Column("body", Text),
+        Column("result", enum_column(InspectionResult).column.type),
+        Column("big", BigInteger),
+        Column("small", SmallInteger),
+        Column("count", Integer),
+        Column("flag", Boolean),
+        Column("day", Date),
+        Column("at", UtcDateTime()),
+        Column("wall", DateTime()),
+        Column("doc", JSON),
+        Column("docb", JsonType),
+    )
 
 
 def test_insert_rows_raises_integrity_error_when_a_key_exists(app: Flask) -> None:
