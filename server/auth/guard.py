@@ -12,7 +12,7 @@ from flask import Flask, g, request, session
 from flask_wtf.csrf import CSRFError
 
 from server.auth.access import Principal
-from server.auth.services import check_device_active, load_principal
+from server.auth.services import load_device_principal, load_principal
 from server.auth.tokens import read_access_token
 from server.errors import ApiError
 from server.extensions import csrf, db
@@ -41,8 +41,7 @@ PUBLIC_ENDPOINTS = frozenset(
 
 def _principal_from_bearer(token: str) -> Principal:
     claims = read_access_token(token)
-    check_device_active(claims.device_id)
-    principal = load_principal(claims.user_id, claims.device_id)
+    principal = load_device_principal(claims.user_id, claims.device_id)
     if principal is None:
         raise ApiError("token_invalid", "This account no longer exists or is disabled.")
     return principal

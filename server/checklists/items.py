@@ -265,21 +265,25 @@ class AnswerChecker:
     def __init__(self, items: Sequence[Mapping[str, Any]]) -> None:
         self.items = items
         self.item_keys = {item["key"] for item in items}
-        self._bare_verdicts: dict[tuple[Any, Any], tuple[list[str], bool]] = {}
+        # Each item with its key and the verdicts of the bare values seen so far
+        # ({value: (messages, fails)}): no (key, value) tuple to build and hash per answer.
+        self._items_and_verdicts: list[tuple[str, Mapping[str, Any], dict[Any, Any]]] = [
+            (item["key"], item, {}) for item in items
+        ]
 
     def check(self, answers: Any, *, allow_missing: bool = False) -> AnswerCheck:
         """check_answers of these answers against this checker's items."""
         if not isinstance(answers, Mapping):
             return AnswerCheck({"answers": ["Send an object of answers keyed by item key."]}, [])
-        errors: dict[str, list[str]] = {
-            str(key): ["This checklist has no such item."]
-            for key in answers
-            if key not in self.item_keys
-        }
+        errors: dict[str, list[str]] = {}
+        if not self.item_keys.issuperset(answers):
+            errors = {
+                str(key): ["This checklist has no such item."]
+                for key in answers
+                if key not in self.item_keys
+            }
         failing_keys: list[str] = []
-        remembered = self._bare_verdicts
-        for item in self.items:
-            key = item["key"]
+        for key, item, remembered in self._items_and_verdicts:
             answer = answers.get(key, _UNANSWERED)
             if answer is _UNANSWERED:
                 if allow_missing or item["type"] in ("text", "photo"):
@@ -289,9 +293,9 @@ class AnswerChecker:
                 # A bare value: its verdict depends only on the item and the value.
                 value = answer["value"]
                 if value is None or type(value) in (str, bool):
-                    verdict = remembered.get((key, value))
+                    verdict = remembered.get(value)
                     if verdict is None:
-                        verdict = remembered[(key, value)] = _check_answer(item, answer)
+                        verdict = remembered[value] = _check_answer(item, answer)
                     messages, fails = verdict
                 else:
                     messages, fails = _check_answer(item, answer)

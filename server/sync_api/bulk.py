@@ -73,6 +73,8 @@ REFERENCE_MODELS: dict[str, Any] = {
     "revision_of": Inspection,
     "inspection_id": Inspection,
 }
+# Fields of a change whose rows a batch loads before deciding it.
+REFERENCED_FIELDS = (*REFERENCE_MODELS, "site_id", "template_version_id")
 # A batch that keeps finding its facts moved by others is left, after this many tries, to the
 # change-by-change path, which takes the feed lock first and so always finishes.
 BULK_ATTEMPTS = 4
@@ -178,13 +180,20 @@ def _uuid_or_none(value: Any) -> uuid.UUID | None:
 
 
 def _referenced_ids(changes: list[Mapping[str, Any]]) -> dict[str, set[uuid.UUID]]:
-    ids: dict[str, set[uuid.UUID]] = {}
+    # The texts first, each distinct one parsed once: a batch names the same site, location
+    # and version a hundred times, and a text's hash is cached where a UUID's is computed.
+    texts: dict[str, set[str]] = {name: set() for name in REFERENCED_FIELDS}
     for raw in changes:
         fields = raw["fields"]
-        for name in (*REFERENCE_MODELS, "site_id", "template_version_id"):
-            found = _uuid_or_none(fields.get(name))
-            if found is not None:
-                ids.setdefault(name, set()).add(found)
+        for name, named in texts.items():
+            value = fields.get(name)
+            if type(value) is str:  # anything else names no row (and may not be hashable)
+                named.add(value)
+    ids: dict[str, set[uuid.UUID]] = {}
+    for name, named in texts.items():
+        found = {parsed for text in named if (parsed := _uuid_or_none(text)) is not None}
+        if found:
+            ids[name] = found
     return ids
 
 

@@ -170,6 +170,21 @@ def test_revoked_device_is_refused_when_it_uses_access_or_refresh_token(
     assert with_refresh.json["code"] == "device_revoked"
 
 
+def test_a_disabled_users_access_token_stops_working_at_once(client: FlaskClient) -> None:
+    site = make_site()
+    user = make_user(site)
+    headers = {"Authorization": f"Bearer {_sign_in_device(client, user)}"}
+    before = client.get("/api/users/me", headers=headers)
+
+    user.is_active = False
+    db.session.commit()
+    after = client.get("/api/users/me", headers=headers)
+
+    assert before.status_code == 200
+    assert after.status_code == 401
+    assert after.json["code"] == "token_invalid"
+
+
 def test_site_admin_can_revoke_device_of_user_on_their_site(client: FlaskClient) -> None:
     site = make_site()
     crew = make_user(site, Role.MAINTENANCE)

@@ -456,3 +456,26 @@ def test_push_returns_401_and_applies_nothing_when_token_is_missing(client, ward
 
     assert response.status_code == 401
     assert _inspection_count() == 0
+
+
+def test_push_refuses_references_that_are_not_ids_and_applies_the_rest(client, ward) -> None:
+    site, location, version_id = ward
+    phone = Phone(client, make_user(site))
+    good = inspection_fields(location, version_id)
+    batch = [
+        phone.change(
+            "submit", "inspection", str(uuid.uuid4()), {**good, "location_id": ["not", "an id"]}
+        ),
+        phone.change(
+            "submit", "inspection", str(uuid.uuid4()), {**good, "template_version_id": {"id": 1}}
+        ),
+        phone.change("submit", "inspection", str(uuid.uuid4()), good),
+    ]
+
+    response = phone.push(batch)
+
+    assert response.status_code == 200
+    refused, other_refused, applied = statuses(response)
+    assert refused[0] == other_refused[0] == "rejected"
+    assert applied == ("applied", None)
+    assert _inspection_count() == 1
