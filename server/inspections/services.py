@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -104,6 +105,34 @@ class InspectionReferences(Protocol):
         """What checks answers against this version's items."""
         ...
 
+    @property
+    def checked(self) -> dict[tuple[str | None, ...], CheckedReferences]:
+        """References already found sound, by the texts that named them (see inspection_row)."""
+        ...
+
+
+@dataclass(frozen=True)
+class CheckedReferences:
+    """What an inspection's references name, once checked: all exist, all on its site."""
+
+    site_id: uuid.UUID
+    version: ChecklistTemplateVersion
+    location_id: uuid.UUID | None
+    asset_id: uuid.UUID | None
+    schedule_id: uuid.UUID | None
+    revision_of_id: uuid.UUID | None
+
+
+# The fields of an inspection that name other rows.
+REFERENCE_FIELDS = (
+    "site_id",
+    "template_version_id",
+    "location_id",
+    "asset_id",
+    "schedule_id",
+    "revision_of",
+)
+
 
 class SessionReferences:
     """References looked up one by one in the session (one inspection at a time)."""
@@ -120,6 +149,11 @@ class SessionReferences:
     def answer_checker(self, version: ChecklistTemplateVersion) -> AnswerChecker:
         """What checks answers against this version's items."""
         return AnswerChecker(version.items)
+
+    @property
+    def checked(self) -> dict[tuple[str | None, ...], CheckedReferences]:
+        """Nothing remembered: each inspection is checked afresh."""
+        return {}
 
 
 def _on_site(
@@ -206,6 +240,51 @@ def inspection_row(
     For record_inspection, and for the sync service writing a whole batch at once (it looks
     references up in what it preloaded).
     """
+    references = _checked_references(refs, values)
+    version = references.version
+    result, answers = _result(refs.answer_checker(version), values)
+    finished_device = _ms_to_datetime(values.get("finished_at"), "finished_at")
+    started_device = _ms_to_datetime(
+        values.get("started_at", values.get("finished_at")), "started_at"
+    )
+    note, reason = values.get("note") or "", values.get("not_inspected_reason")
+    if not isinstance(note, str) or not (reason is None or isinstance(reason, str)):
+        raise InspectionRefused("invalid_field", details={"field": "note"})
+    return {
+        "id": uuid_of(inspection_id),
+        "site_id": references.site_id,
+        "template_version_id": version.id,
+        "location_id": references.location_id,
+        "asset_id": references.asset_id,
+        "inspector_id": principal.user_id,
+        "device_id": principal.device_id,
+        "schedule_id": references.schedule_id,
+        "revision_of_id": references.revision_of_id,
+        "started_at": _corrected(started_device, clock_offset_ms),
+        "finished_at": _corrected(finished_device, clock_offset_ms),
+        "finished_at_device": finished_device,
+        "answers": answers,
+        "result": result,
+        "not_inspected_reason": reason,
+        "note": note,
+    }
+
+
+def _checked_references(refs: InspectionReferences, values: Mapping[str, Any]) -> CheckedReferences:
+    # A batch names the same site, version and location for most of its inspections: sound
+    # references are remembered by the texts that named them, and checked once. Only sound
+    # ones: a reference not found yet may arrive later in the batch (an asset registered on
+    # the spot), and is looked up again.
+    texts = tuple(values.get(name) for name in REFERENCE_FIELDS)
+    if not all(text is None or type(text) is str for text in texts):
+        return _check_references(refs, values)  # refused there; not hashable here
+    checked = refs.checked.get(texts)
+    if checked is None:
+        checked = refs.checked[texts] = _check_references(refs, values)
+    return checked
+
+
+def _check_references(refs: InspectionReferences, values: Mapping[str, Any]) -> CheckedReferences:
     site_id = _uuid(values, "site_id")
     assert site_id is not None  # checked by the sync service before permissions
     version = _template_version(refs, values, site_id)
@@ -221,32 +300,7 @@ def inspection_row(
     schedule_id = _uuid(values, "schedule_id")
     _on_site(refs, Schedule, schedule_id, site_id, "schedule_id")
     revision_of_id = _revision_of(refs, values, site_id)
-    result, answers = _result(refs.answer_checker(version), values)
-    finished_device = _ms_to_datetime(values.get("finished_at"), "finished_at")
-    started_device = _ms_to_datetime(
-        values.get("started_at", values.get("finished_at")), "started_at"
-    )
-    note, reason = values.get("note") or "", values.get("not_inspected_reason")
-    if not isinstance(note, str) or not (reason is None or isinstance(reason, str)):
-        raise InspectionRefused("invalid_field", details={"field": "note"})
-    return {
-        "id": uuid_of(inspection_id),
-        "site_id": site_id,
-        "template_version_id": version.id,
-        "location_id": location_id,
-        "asset_id": asset_id,
-        "inspector_id": principal.user_id,
-        "device_id": principal.device_id,
-        "schedule_id": schedule_id,
-        "revision_of_id": revision_of_id,
-        "started_at": _corrected(started_device, clock_offset_ms),
-        "finished_at": _corrected(finished_device, clock_offset_ms),
-        "finished_at_device": finished_device,
-        "answers": answers,
-        "result": result,
-        "not_inspected_reason": reason,
-        "note": note,
-    }
+    return CheckedReferences(site_id, version, location_id, asset_id, schedule_id, revision_of_id)
 
 
 def _corrected(device_time: datetime, clock_offset_ms: int) -> datetime:

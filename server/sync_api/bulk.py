@@ -31,7 +31,12 @@ from server.db_types import uuid_of
 from server.errors import ApiError
 from server.extensions import db
 from server.inspections.models import Inspection, Schedule
-from server.inspections.services import InspectionRefused, inspection_row, photo_sha256s_of
+from server.inspections.services import (
+    CheckedReferences,
+    InspectionRefused,
+    inspection_row,
+    photo_sha256s_of,
+)
 from server.photos.services import expect_photos_of_new_inspections, normalize_sha256
 from server.sites.models import Department, Location, Site
 from server.sync_api.materialize import (
@@ -127,6 +132,7 @@ class BatchReferences:
             self._load(model, wanted)
         self.versions: dict[uuid.UUID, ChecklistTemplateVersion | None] = {}
         self.checkers: dict[uuid.UUID, AnswerChecker] = {}
+        self.checked: dict[tuple[str | None, ...], CheckedReferences] = {}
 
     def _load(self, model: Any, wanted: Iterable[uuid.UUID]) -> None:
         known = self.sites.setdefault(model, {})
