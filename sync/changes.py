@@ -80,6 +80,17 @@ class RecordState:
         """Return the plain field values."""
         return {name: state.value for name, state in self.fields.items()}
 
+    def newest_hlc(self) -> Hlc | None:
+        """Return the clock of the latest field change (None for a record without fields)."""
+        # One change's fields share its clock object (a submitted inspection's eight): `is`
+        # spares them the dataclass comparison, which builds two tuples each time.
+        newest: Hlc | None = None
+        for field in self.fields.values():
+            hlc = field.hlc
+            if newest is None or (hlc is not newest and hlc > newest):
+                newest = hlc
+        return newest
+
 
 @dataclass(frozen=True)
 class Conflict:

@@ -7,7 +7,6 @@ from dataclasses import replace
 from typing import Any
 
 from sync.changes import OPS, Change, Conflict, FieldState, RecordState, Resolution
-from sync.hlc import Hlc
 
 FACT_RECORD_TYPES = frozenset({"inspection"})
 MUTABLE_RECORD_TYPES = frozenset({"finding", "asset", "location"})
@@ -87,7 +86,7 @@ def _apply_to_fact(state: RecordState | None, change: Change) -> Resolution:
         change.record_id,
         WHOLE_RECORD,
         state.values(),
-        _newest_hlc(state),
+        state.newest_hlc(),
         dict(change.fields),
         change.hlc,
         change.device_id,
@@ -118,10 +117,6 @@ def needs_receipt(change: Change, resolution: Resolution) -> bool:
         change.record_type in FACT_RECORD_TYPES
         and resolution.outcome in ("applied", "already_applied")
     )
-
-
-def _newest_hlc(state: RecordState) -> Hlc | None:
-    return max((field.hlc for field in state.fields.values()), default=None)
 
 
 # --- Mutable records: field-by-field last writer wins -----------------------------------

@@ -29,7 +29,6 @@ from server.sync_api.store import (
     SqlChangeStore,
     client_values,
     is_contention,
-    newest_hlc,
 )
 from sync.changes import Change, Conflict, Cursor, InvalidCursorError, RecordState
 from sync.hlc import Hlc, InvalidHlcError, clamp_remote
@@ -121,7 +120,7 @@ def record_payload(
     state: RecordState, site_id: str | None = None, *, with_fields: bool = True
 ) -> dict[str, Any]:
     """A record as the client stores it; a tombstone's values stay hidden."""
-    newest = newest_hlc(state)
+    newest = state.newest_hlc()
     payload: dict[str, Any] = {
         "record_type": state.record_type,
         "record_id": state.record_id,

@@ -69,11 +69,6 @@ def client_values(state: RecordState) -> dict[str, Any]:
     return values
 
 
-def newest_hlc(state: RecordState) -> Hlc | None:
-    """The clock of the record's latest field change."""
-    return max((field.hlc for field in state.fields.values()), default=None)
-
-
 def field_clocks(state: RecordState, values: Mapping[str, Any]) -> Any:
     """sync_records.field_clocks of a state: each field's clock, device, rank and version.
 
@@ -622,7 +617,7 @@ def _annotation_of(entries: Any, annotation: EntryColumn | None) -> ColumnElemen
 
 
 def _state_row(state: RecordState) -> dict[str, Any]:
-    newest = newest_hlc(state)
+    newest = state.newest_hlc()
     values = client_values(state)
     return {
         "record_type": state.record_type,
