@@ -86,7 +86,8 @@ def expect_photos_of_new_inspections(
         PhotoInspectionLink.__table__,
         [
             {"inspection_id": inspection_id, "sha256": sha, "site_id": site_id}
-            for inspection_id, shas in sorted(wanted.items())
+            # In id order (by .int: compared in C rather than by UUID.__lt__).
+            for inspection_id, shas in sorted(wanted.items(), key=lambda item: item[0].int)
             for sha in shas
         ],
     )

@@ -429,7 +429,8 @@ class _Plan:
         self.domain.write(registrations=True)
         db.session.flush()
         if self.inspections:
-            rows = sorted(self.inspections, key=lambda row: row["id"])
+            # By .int: the order of the ids, compared in C rather than by UUID.__lt__.
+            rows = sorted(self.inspections, key=lambda row: row["id"].int)
             insert_rows(Inspection.__table__, rows)
             insert_rows(AuditEntry.__table__, self._inspection_audit())
         self.domain.write(registrations=False)
