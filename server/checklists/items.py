@@ -263,7 +263,6 @@ class AnswerChecker:
     """
 
     def __init__(self, items: Sequence[Mapping[str, Any]]) -> None:
-        self.items = items
         self.item_keys = {item["key"] for item in items}
         # Each item with its key and the verdicts of the bare values seen so far
         # ({value: (messages, fails)}): no (key, value) tuple to build and hash per answer.

@@ -79,7 +79,7 @@ REFERENCE_MODELS: dict[str, Any] = {
     "inspection_id": Inspection,
 }
 # Fields of a change whose rows a batch loads before deciding it.
-REFERENCED_FIELDS = (*REFERENCE_MODELS, "site_id", "template_version_id")
+PRELOADED_FIELDS = (*REFERENCE_MODELS, "site_id", "template_version_id")
 # A batch that keeps finding its facts moved by others is left, after this many tries, to the
 # change-by-change path, which takes the feed lock first and so always finishes.
 BULK_ATTEMPTS = 4
@@ -188,7 +188,7 @@ def _uuid_or_none(value: Any) -> uuid.UUID | None:
 def _referenced_ids(changes: list[Mapping[str, Any]]) -> dict[str, set[uuid.UUID]]:
     # The texts first, each distinct one parsed once: a batch names the same site, location
     # and version a hundred times, and a text's hash is cached where a UUID's is computed.
-    texts: dict[str, set[str]] = {name: set() for name in REFERENCED_FIELDS}
+    texts: dict[str, set[str]] = {name: set() for name in PRELOADED_FIELDS}
     for raw in changes:
         fields = raw["fields"]
         for name, named in texts.items():
