@@ -142,12 +142,18 @@ def _apply_to_mutable(state: RecordState | None, change: Change) -> Resolution:
 
 def _incoming_fields(change: Change, version: int) -> dict[str, FieldState]:
     """Turn a change's fields into field states, moving finding control fields into rank."""
+    hlc, device_id = change.hlc, change.device_id
+    if change.record_type != "finding":
+        return {
+            name: FieldState(value, hlc, device_id, 0, version)
+            for name, value in change.fields.items()
+        }
     fields = {
-        name: FieldState(value, change.hlc, change.device_id, version=version)
+        name: FieldState(value, hlc, device_id, 0, version)
         for name, value in change.fields.items()
-        if change.record_type != "finding" or name not in (REOPEN_COUNT, RECHECK_FAILED)
+        if name not in (REOPEN_COUNT, RECHECK_FAILED)
     }
-    if change.record_type == "finding" and STATUS in fields:
+    if STATUS in fields:
         # Domain before clocks: a status change competes first on its re-open round, so a
         # failed re-check (round + 1) reopens a closed finding whatever the clocks say,
         # and an edit from a device that never saw that re-open (older round) cannot undo it.
