@@ -264,10 +264,12 @@ class AnswerChecker:
 
     def __init__(self, items: Sequence[Mapping[str, Any]]) -> None:
         self.item_keys = {item["key"] for item in items}
-        # Each item with its key and the verdicts of the bare values seen so far
-        # ({value: (messages, fails)}): no (key, value) tuple to build and hash per answer.
-        self._items_and_verdicts: list[tuple[str, Mapping[str, Any], dict[Any, Any]]] = [
-            (item["key"], item, {}) for item in items
+        # Each item with its key, whether it may be left unanswered, and the verdicts of the
+        # bare values seen so far ({value: (messages, fails)}, or _ACCEPTED for an answer
+        # that is neither an error nor a fail): no (key, value) tuple to build and hash per
+        # answer, and an accepted answer, most of them, costs two lookups.
+        self._items: list[tuple[str, Mapping[str, Any], bool, dict[Any, Any]]] = [
+            (item["key"], item, item["type"] in ("text", "photo"), {}) for item in items
         ]
 
     def check(self, answers: Any, *, allow_missing: bool = False) -> AnswerCheck:
@@ -282,29 +284,41 @@ class AnswerChecker:
                 if key not in self.item_keys
             }
         failing_keys: list[str] = []
-        for key, item, remembered in self._items_and_verdicts:
+        for key, item, optional, remembered in self._items:
             answer = answers.get(key, _UNANSWERED)
-            if answer is _UNANSWERED:
-                if allow_missing or item["type"] in ("text", "photo"):
-                    continue
-                messages, fails = ["Answer this item (or mark it 'na')."], False
-            elif type(answer) is dict and len(answer) == 1 and "value" in answer:
-                # A bare value: its verdict depends only on the item and the value.
-                value = answer["value"]
-                if value is None or type(value) in (str, bool):
+            if type(answer) is dict and len(answer) == 1:
+                value = answer.get("value", _UNANSWERED)
+                # A bare value's verdict depends only on the item and the value. Only text,
+                # booleans and null are remembered: 1 == True == 1.0 as keys of a dict.
+                if value is None or type(value) is str or type(value) is bool:
                     verdict = remembered.get(value)
                     if verdict is None:
-                        verdict = remembered[value] = _check_answer(item, answer)
-                    messages, fails = verdict
+                        verdict = remembered[value] = _verdict(_check_answer(item, answer))
+                    if verdict is _ACCEPTED:
+                        continue
                 else:
-                    messages, fails = _check_answer(item, answer)
+                    verdict = _check_answer(item, answer)
+            elif answer is _UNANSWERED:
+                if allow_missing or optional:
+                    continue
+                verdict = (["Answer this item (or mark it 'na')."], False)
             else:
-                messages, fails = _check_answer(item, answer)
+                verdict = _check_answer(item, answer)
+            messages, fails = verdict
             if fails:
                 failing_keys.append(key)
             if messages:
                 errors[key] = list(messages)
         return AnswerCheck(errors, failing_keys)
+
+
+# The verdict of an answer that is neither an error nor a fail (AnswerChecker).
+_ACCEPTED = ([], False)
+
+
+def _verdict(verdict: tuple[list[str], bool]) -> tuple[list[str], bool]:
+    messages, fails = verdict
+    return _ACCEPTED if not messages and not fails else verdict
 
 
 def _check_answer(item: Mapping[str, Any], answer: Any) -> tuple[list[str], bool]:
