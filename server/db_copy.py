@@ -180,6 +180,18 @@ def _column_values(
     """
     key = column.key
     process = binary.encode or column.type._cached_bind_processor(dialect)  # noqa: SLF001
+    try:
+        # Nearly always every row gives the column: one subscript a value, no defaults.
+        given = [row[key] for row in rows]
+    except KeyError:
+        pass
+    else:
+        if process is not None:
+            encodes_none = binary.encodes_none
+            given = [
+                process(value) if value is not None or encodes_none else None for value in given
+            ]
+        return _as_uuids(given) if binary.type_name == "uuid" else given
     if instant is not None:
         missing = instant if process is None else process(instant)
     elif column.default is None:
@@ -205,9 +217,12 @@ def _column_values(
     return _as_uuids(values) if binary.type_name == "uuid" else values
 
 
+_UUID_OR_NONE = frozenset({uuid.UUID, type(None)})
+
+
 def _as_uuids(values: list[Any]) -> list[Any]:
     # An INSERT also takes an id as text; psycopg's binary dumper takes only a UUID.
-    if all(value is None or type(value) is uuid.UUID for value in values):
+    if set(map(type, values)) <= _UUID_OR_NONE:
         return values
     return [
         value if value is None or type(value) is uuid.UUID else uuid_of(value) for value in values

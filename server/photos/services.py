@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 from server import json_codec
 from server.auth.access import Permission, Principal, require_permission, visible_select
 from server.db_copy import insert_rows, rows_with_keys
+from server.db_types import uuid_of
 from server.errors import ApiError, field_error, not_found
 from server.extensions import db
 from server.inspections.models import Inspection
@@ -69,15 +70,15 @@ def expect_photos(site_id: uuid.UUID, inspection_id: uuid.UUID, sha256s: Iterabl
 
 
 def expect_photos_of_new_inspections(
-    site_id: uuid.UUID, expected: Mapping[uuid.UUID, Collection[str]]
-) -> dict[uuid.UUID, list[str]]:
+    site_id: uuid.UUID, expected: Mapping[str, Collection[str]]
+) -> dict[str, list[str]]:
     """expect_photos for inspections created in this transaction, in two statements.
 
-    `expected` maps inspection ids (new, so without photo links yet) to their photos'
-    hashes, already normalized (lower-case SHA-256). Returns, per inspection, the photos not
-    received yet (sorted; only non-empty). A photo uploaded meanwhile by another
-    transaction may still be answered as missing: the phone then uploads it again, and the
-    server answers that it has it.
+    `expected` maps inspection ids (new, so without photo links yet), as canonical UUID
+    text, to their photos' hashes, already normalized (lower-case SHA-256). Returns, per
+    inspection, the photos not received yet (sorted; only non-empty). A photo uploaded
+    meanwhile by another transaction may still be answered as missing: the phone then
+    uploads it again, and the server answers that it has it.
     """
     wanted = {inspection_id: sorted(set(shas)) for inspection_id, shas in expected.items() if shas}
     if not wanted:
@@ -85,9 +86,9 @@ def expect_photos_of_new_inspections(
     insert_rows(
         PhotoInspectionLink.__table__,
         [
-            {"inspection_id": inspection_id, "sha256": sha, "site_id": site_id}
-            # In id order (by .int: compared in C rather than by UUID.__lt__).
-            for inspection_id, shas in sorted(wanted.items(), key=lambda item: item[0].int)
+            {"inspection_id": uuid_of(inspection_id), "sha256": sha, "site_id": site_id}
+            # In id order: a canonical id's text sorts as the id does.
+            for inspection_id, shas in sorted(wanted.items())
             for sha in shas
         ],
     )

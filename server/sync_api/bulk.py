@@ -323,8 +323,10 @@ class _Plan:
         self.new_receipts: list[Receipt] = []
         self.conflicts: list[Conflict] = []
         self.conflict_sites: list[str] = []
-        self.inspections: list[dict[str, Any]] = []
-        self.photos: dict[uuid.UUID, dict[uuid.UUID, list[str]]] = {}
+        # The rows of the inspections the batch creates, and their photos, keyed by the
+        # record_id that named them (the id's canonical text: no UUID to format or hash).
+        self.inspections: dict[str, dict[str, Any]] = {}
+        self.photos: dict[uuid.UUID, dict[str, list[str]]] = {}
         self.missing_photos: dict[str, list[str]] = {}
         self.results = decide_in_order(changes, self._decide)
 
@@ -399,9 +401,9 @@ class _Plan:
             sha256s = [normalize_sha256(sha, "photos") for sha in photo_sha256s_of(values)]
         except (ApiError, AttributeError, TypeError) as error:
             raise MaterializeError("invalid_field", details={"field": "photo_sha256s"}) from error
-        self.inspections.append(row)
+        self.inspections[state.record_id] = row
         self.refs.add(Inspection, row["id"], row["site_id"])
-        self.photos.setdefault(row["site_id"], {})[row["id"]] = sha256s
+        self.photos.setdefault(row["site_id"], {})[state.record_id] = sha256s
 
     def has_writes(self) -> bool:
         """Whether deciding the batch left anything to write (a pure replay does not)."""
@@ -429,15 +431,15 @@ class _Plan:
         self.domain.write(registrations=True)
         db.session.flush()
         if self.inspections:
-            # By .int: the order of the ids, compared in C rather than by UUID.__lt__.
-            rows = sorted(self.inspections, key=lambda row: row["id"].int)
+            # In id order: a canonical id's text sorts as the id does.
+            rows = [self.inspections[record_id] for record_id in sorted(self.inspections)]
             insert_rows(Inspection.__table__, rows)
             insert_rows(AuditEntry.__table__, self._inspection_audit())
         self.domain.write(registrations=False)
         db.session.flush()
         for site_id, expected_photos in self.photos.items():
             missing = expect_photos_of_new_inspections(site_id, expected_photos)
-            self.missing_photos.update({str(key): shas for key, shas in missing.items()})
+            self.missing_photos.update(missing)
         # Both raise IntegrityError when another batch created one of these records, or
         # decided one of these changes, since this batch was decided.
         store.insert_new_states(new_states)
@@ -456,9 +458,8 @@ class _Plan:
         Known from the write itself; services.attach_missing_photos asks the database only
         for the other inspections (re-sent ones).
         """
-        created = {str(row["id"]) for row in self.inspections}
         for result, raw in zip(self.results, changes, strict=True):
-            if raw["record_id"] in created and result.record is not None:
+            if raw["record_id"] in self.inspections and result.record is not None:
                 result.missing_photo_sha256s = self.missing_photos.get(raw["record_id"], [])
 
     def _inspection_audit(self) -> list[dict[str, Any]]:
@@ -470,9 +471,9 @@ class _Plan:
                 "site_id": row["site_id"],
                 "actor_id": actor_id,
                 "entity_type": table,
-                "entity_id": str(row["id"]),
+                "entity_id": record_id,
                 "action": "create",
                 "changes": created_changes(table, row),
             }
-            for row in self.inspections
+            for record_id, row in self.inspections.items()
         ]
