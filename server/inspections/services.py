@@ -276,13 +276,16 @@ def _checked_references(refs: InspectionReferences, values: Mapping[str, Any]) -
     # references are remembered by the texts that named them, and checked once. Only sound
     # ones: a reference not found yet may arrive later in the batch (an asset registered on
     # the spot), and is looked up again.
-    texts = tuple(values.get(name) for name in REFERENCE_FIELDS)
-    if not all(text is None or type(text) is str for text in texts):
+    texts = tuple(map(values.get, REFERENCE_FIELDS))
+    if not set(map(type, texts)) <= _TEXT_OR_NONE:
         return _check_references(refs, values)  # refused there; not hashable here
     checked = refs.checked.get(texts)
     if checked is None:
         checked = refs.checked[texts] = _check_references(refs, values)
     return checked
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
 
 
 def _check_references(refs: InspectionReferences, values: Mapping[str, Any]) -> CheckedReferences:

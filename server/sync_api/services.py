@@ -174,6 +174,9 @@ class PushContext:
         self.store = SqlChangeStore(db.session, Author(principal.user_id, principal.device_id))
         self.capture = Capture(principal, self.clock_offset_ms)
         self.sites: dict[uuid.UUID, bool] = {}
+        # (site text, record type, whether it registers an asset) of the changes this push
+        # may make: a batch's hundred inspections of one site are checked once.
+        self.permitted: set[tuple[str, str, bool]] = set()
 
     def site_exists(self, site_id: uuid.UUID) -> bool:
         """Whether the site exists (asked once per push; preloaded by the bulk path)."""
@@ -348,13 +351,17 @@ def require_change_permission(
     raw_site = stored.value if stored is not None else incoming
     if raw_site is None:
         raise Refusal("missing_field", {"field": "site_id"})
+    registers_asset = change.record_type == "asset" and change.op == "create" and state is None
+    permission = (raw_site, change.record_type, registers_asset)
+    if type(raw_site) is str and permission in context.permitted:
+        return
     try:
         site_id = parse_uuid(raw_site, "site_id")
     except MaterializeError as error:
         raise Refusal(error.code, error.details) from error
     assert site_id is not None
     principal = context.principal
-    if change.record_type == "asset" and change.op == "create" and state is None:
+    if registers_asset:
         # Registering an asset on the spot (scan flow): crews and site admins, not inspectors.
         allowed = principal.can(site_id, Permission.REGISTER_ASSET)
     else:
@@ -363,6 +370,7 @@ def require_change_permission(
         )
     if not allowed or not context.site_exists(site_id):
         raise Refusal("forbidden", {"site_id": str(site_id)})
+    context.permitted.add(permission)  # parse_uuid took only text
 
 
 def _apply(context: PushContext, change: Change, state: RecordState | None) -> ChangeResult:

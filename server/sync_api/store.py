@@ -77,22 +77,29 @@ def field_clocks(state: RecordState, values: Mapping[str, Any]) -> Any:
     clock stands for all of them, stored as a one-element list: a push of 100 inspections
     then writes one clock per record instead of eight.
     """
-    fields = list(state.fields.values())
-    first = fields[0] if fields else None
-    if (
-        first is not None
-        and values.keys() == state.fields.keys()
-        and all(
-            # One change's fields share its clock object: `is` spares the dataclass __eq__.
-            (field.hlc is first.hlc or field.hlc == first.hlc)
-            and field.device_id == first.device_id
-            and field.rank == first.rank
-            and field.version == first.version
-            for field in fields
-        )
-    ):
-        return [_clock_json(first)]
+    if values.keys() == state.fields.keys():
+        shared = _shared_clock(list(state.fields.values()))
+        if shared is not None:
+            return [_clock_json(shared)]
     return {name: _clock_json(field) for name, field in state.fields.items()}
+
+
+def _shared_clock(fields: list[FieldState]) -> FieldState | None:
+    """The first field, if every field has its clock, device, rank and version; else None."""
+    if not fields:
+        return None
+    first = fields[0]
+    hlc, device_id, rank, version = first.hlc, first.device_id, first.rank, first.version
+    for field in fields:
+        # One change's fields share its clock object: `is` spares the dataclass __eq__.
+        if not (
+            (field.hlc is hlc or field.hlc == hlc)
+            and field.device_id == device_id
+            and field.rank == rank
+            and field.version == version
+        ):
+            return None
+    return first
 
 
 def _clock_json(field: FieldState) -> dict[str, Any]:

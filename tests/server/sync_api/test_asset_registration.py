@@ -24,7 +24,7 @@ from server.sync_api import bulk, services
 from tests.factories import bearer_headers, make_location, make_site, make_user
 from tests.server.assets.factories import make_bait_station, make_extinguisher
 from tests.server.inspections.factories import make_template
-from tests.server.sync_api.factories import Phone, inspection_fields, statuses
+from tests.server.sync_api.factories import Phone, finding_fields, inspection_fields, statuses
 
 LABEL_TOKEN = "Zx8-scanned_label_01"
 
@@ -220,6 +220,20 @@ def test_push_rejects_registration_as_forbidden_when_inspector_registers(
     response = phone.push([_register(phone, basement)])
 
     assert statuses(response) == [("rejected", "forbidden")]
+    assert _asset_count() == 0
+
+
+def test_push_rejects_an_inspectors_registration_when_their_finding_on_that_site_applies(
+    client: FlaskClient, basement: Location, push_path: str
+) -> None:
+    # What a batch's changes may do on a site is judged per kind of change: that this
+    # inspector may report a finding there says nothing of registering an asset there.
+    phone = _crew_phone(client, basement, Role.INSPECTOR)
+    finding = phone.change("create", "finding", str(uuid.uuid4()), finding_fields(basement))
+
+    response = phone.push([finding, _register(phone, basement), _register(phone, basement)])
+
+    assert statuses(response) == [("applied", None)] + [("rejected", "forbidden")] * 2
     assert _asset_count() == 0
 
 
