@@ -33,6 +33,13 @@ VALUES = [
 
 
 @pytest.mark.parametrize("value", VALUES, ids=lambda value: type(value).__name__)
+def test_making_a_value_sets_every_field_it_declares(value: Any) -> None:
+    # Each type writes its own __init__ (see sync.changes): a field added to the class
+    # but not to its __init__ would be missing here.
+    assert set(value.__dataclass_fields__) <= set(vars(value))
+
+
+@pytest.mark.parametrize("value", VALUES, ids=lambda value: type(value).__name__)
 def test_a_value_cannot_be_changed_once_made(value: Any) -> None:
     name = next(iter(value.__dataclass_fields__))
 
