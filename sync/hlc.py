@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 WALL_DIGITS = 18
 COUNTER_DIGITS = 4
@@ -40,13 +39,15 @@ class Hlc:
 
     def encode(self) -> str:
         """Return the fixed-width form whose string order equals the clock order."""
-        return self._encoded
-
-    @cached_property
-    def _encoded(self) -> str:
         # A pushed change's clock is that of each of its fields, encoded again for each
         # field's stored clock, the record's newest clock and the result: once is enough.
-        return f"{self.wall_ms:0{WALL_DIGITS}d}-{self.counter:0{COUNTER_DIGITS}d}-{self.node}"
+        # Kept beside the fields by hand: functools.cached_property takes a lock each time.
+        encoded: str | None = self.__dict__.get("_encoded")
+        if encoded is None:
+            wall, counter = f"{self.wall_ms:0{WALL_DIGITS}d}", f"{self.counter:0{COUNTER_DIGITS}d}"
+            encoded = f"{wall}-{counter}-{self.node}"
+            self.__dict__["_encoded"] = encoded
+        return encoded
 
     @classmethod
     def decode(cls, text: str) -> Hlc:
