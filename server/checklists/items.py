@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import marshmallow as ma
@@ -224,6 +224,8 @@ class AnswerCheck:
 
     errors: dict[str, list[str]]  # {item_key: [errors]}; empty when the answers are acceptable
     failing_keys: list[str]  # the items whose answer is a fail, in checklist order
+    # The photos the acceptable answers name (lower-case SHA-256s, checked), in item order.
+    photo_sha256s: list[str] = field(default_factory=list)
 
 
 def validate_answers(
@@ -276,14 +278,9 @@ class AnswerChecker:
         """check_answers of these answers against this checker's items."""
         if not isinstance(answers, Mapping):
             return AnswerCheck({"answers": ["Send an object of answers keyed by item key."]}, [])
-        errors: dict[str, list[str]] = {}
-        if not self.item_keys.issuperset(answers):
-            errors = {
-                str(key): ["This checklist has no such item."]
-                for key in answers
-                if key not in self.item_keys
-            }
+        errors = self._unknown_item_errors(answers)
         failing_keys: list[str] = []
+        photos: list[str] = []
         for key, item, optional, remembered in self._items:
             answer = answers.get(key, _UNANSWERED)
             if type(answer) is dict and len(answer) == 1:
@@ -303,13 +300,25 @@ class AnswerChecker:
                     continue
                 verdict = (["Answer this item (or mark it 'na')."], False)
             else:
+                # Only such an answer (a note, photos) may name photos: a bare one has none.
                 verdict = _check_answer(item, answer)
+                if not verdict[0] and isinstance(answer, Mapping):
+                    photos.extend(answer.get("photo_sha256s") or ())
             messages, fails = verdict
             if fails:
                 failing_keys.append(key)
             if messages:
                 errors[key] = list(messages)
-        return AnswerCheck(errors, failing_keys)
+        return AnswerCheck(errors, failing_keys, photos)
+
+    def _unknown_item_errors(self, answers: Mapping[str, Any]) -> dict[str, list[str]]:
+        if self.item_keys.issuperset(answers):
+            return {}
+        return {
+            str(key): ["This checklist has no such item."]
+            for key in answers
+            if key not in self.item_keys
+        }
 
 
 # The verdict of an answer that is neither an error nor a fail (AnswerChecker).

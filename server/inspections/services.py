@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from server.assets.models import Asset
 from server.auth.access import Principal, get_visible, visible_select
-from server.checklists.items import AnswerChecker
+from server.checklists.items import AnswerCheck, AnswerChecker
 from server.checklists.models import ChecklistTemplateVersion, VersionStatus
 from server.db_types import uuid_of
 from server.extensions import db
@@ -201,16 +201,15 @@ def _revision_of(
 
 def _result(
     checker: AnswerChecker, values: Mapping[str, Any]
-) -> tuple[InspectionResult, dict[str, Any]]:
-    answers = values.get("answers", {})
+) -> tuple[InspectionResult, AnswerCheck]:
     reason = values.get("not_inspected_reason")
-    check = checker.check(answers, allow_missing=bool(reason))
+    check = checker.check(values.get("answers", {}), allow_missing=bool(reason))
     if check.errors:
         raise InspectionRefused("invalid_answers", details={"answers": check.errors})
     if reason:
-        return InspectionResult.NOT_INSPECTED, dict(answers)
+        return InspectionResult.NOT_INSPECTED, check
     failed = bool(check.failing_keys)
-    return (InspectionResult.FAILED if failed else InspectionResult.PASSED), dict(answers)
+    return (InspectionResult.FAILED if failed else InspectionResult.PASSED), check
 
 
 def record_inspection(
@@ -221,9 +220,8 @@ def record_inspection(
     Device times (`started_at`, `finished_at`, ms since the epoch) are corrected by the
     phone's measured clock offset; the raw finish time is kept in `finished_at_device`.
     """
-    inspection = Inspection(
-        **inspection_row(principal, inspection_id, values, clock_offset_ms, SessionReferences())
-    )
+    row, _ = inspection_row(principal, inspection_id, values, clock_offset_ms, SessionReferences())
+    inspection = Inspection(**row)
     db.session.add(inspection)
     db.session.flush()
     return inspection
@@ -235,15 +233,16 @@ def inspection_row(
     values: Mapping[str, Any],
     clock_offset_ms: int,
     refs: InspectionReferences,
-) -> dict[str, Any]:
-    """The column values of a submitted inspection, checked; raise InspectionRefused if not.
+) -> tuple[dict[str, Any], list[str]]:
+    """The column values of a submitted inspection, checked, and the photos its answers name
+    (lower-case SHA-256s, checked with them); raise InspectionRefused if not.
 
     For record_inspection, and for the sync service writing a whole batch at once (it looks
     references up in what it preloaded).
     """
     references = _checked_references(refs, values)
     version = references.version
-    result, answers = _result(refs.answer_checker(version), values)
+    result, check = _result(refs.answer_checker(version), values)
     finished_device = _ms_to_datetime(values.get("finished_at"), "finished_at")
     started_device = _ms_to_datetime(
         values.get("started_at", values.get("finished_at")), "started_at"
@@ -251,7 +250,7 @@ def inspection_row(
     note, reason = values.get("note") or "", values.get("not_inspected_reason")
     if not isinstance(note, str) or not (reason is None or isinstance(reason, str)):
         raise InspectionRefused("invalid_field", details={"field": "note"})
-    return {
+    row = {
         "id": uuid_of(inspection_id),
         "site_id": references.site_id,
         "template_version_id": version.id,
@@ -264,11 +263,12 @@ def inspection_row(
         "started_at": _corrected(started_device, clock_offset_ms),
         "finished_at": _corrected(finished_device, clock_offset_ms),
         "finished_at_device": finished_device,
-        "answers": answers,
+        "answers": dict(values.get("answers", {})),
         "result": result,
         "not_inspected_reason": reason,
         "note": note,
     }
+    return row, check.photo_sha256s
 
 
 def _checked_references(refs: InspectionReferences, values: Mapping[str, Any]) -> CheckedReferences:

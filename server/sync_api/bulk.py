@@ -35,7 +35,6 @@ from server.inspections.services import (
     CheckedReferences,
     InspectionRefused,
     inspection_row,
-    photo_sha256s_of,
 )
 from server.photos.services import expect_photos_of_new_inspections, normalize_sha256
 from server.sites.models import Department, Location, Site
@@ -391,16 +390,18 @@ class _Plan:
         values = state.values()
         capture = self.context.capture
         try:
-            row = inspection_row(
+            row, answer_photos = inspection_row(
                 capture.principal, state.record_id, values, capture.clock_offset_ms, self.refs
             )
         except InspectionRefused as refused:
             outcome = "retry" if refused.retry else "rejected"
             raise MaterializeError(refused.code, outcome=outcome, details=refused.details) from None
         try:
-            sha256s = [normalize_sha256(sha, "photos") for sha in photo_sha256s_of(values)]
+            # The answers' photos were checked with the answers; the inspection's own here.
+            own = [normalize_sha256(sha, "photos") for sha in values.get("photo_sha256s") or ()]
         except (ApiError, AttributeError, TypeError) as error:
             raise MaterializeError("invalid_field", details={"field": "photo_sha256s"}) from error
+        sha256s = answer_photos + own
         self.inspections[state.record_id] = row
         self.refs.add(Inspection, row["id"], row["site_id"])
         self.photos.setdefault(row["site_id"], {})[state.record_id] = sha256s

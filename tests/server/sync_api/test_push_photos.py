@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
+from server.sync_api import bulk
 from tests.factories import bearer_headers, make_location, make_site, make_user
 from tests.server.inspections.factories import make_template
 from tests.server.photos.factories import make_jpeg, put_photo, sha256_of
@@ -90,3 +92,25 @@ def test_photo_is_flagged_as_reused_when_a_later_batch_names_it_again(
 
     assert _photo_record(client, user, site.id, sha)["is_suspected_reuse"] is True
     assert _photo_record(client, user, site.id, other)["is_suspected_reuse"] is False
+
+
+@pytest.mark.parametrize("path", ["in_bulk", "change_by_change"])
+def test_push_expects_each_photo_of_the_answers_and_of_the_inspection_once(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    if path == "change_by_change":
+        monkeypatch.setattr(bulk, "push_in_bulk", lambda context, changes: None)
+    site, location, version_id, user, phone = _setup(client)
+    received = make_jpeg(2)
+    put_photo(client, site, received, bearer_headers(user))
+    rust, gauge, wide = "a" * 64, "b" * 64, "c" * 64
+    fields = inspection_fields(location, version_id, photo_sha256s=[wide, rust])
+    fields["answers"] = {
+        "in_place": {"value": "fail", "note": "底座锈蚀", "photo_sha256s": [rust, gauge]},
+        "gauge_green": {"value": "pass", "photo_sha256s": [gauge, sha256_of(received)]},
+    }
+
+    response = phone.push([phone.change("submit", "inspection", str(uuid.uuid4()), fields)])
+
+    assert statuses(response) == [("applied", None)]
+    assert response.get_json()["results"][0]["missing_photo_sha256s"] == [rust, gauge, wide]
