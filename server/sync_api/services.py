@@ -167,6 +167,7 @@ class PushContext:
 
     def __init__(self, principal: Principal, batch: Mapping[str, Any]) -> None:
         self.principal = principal
+        self.user_id = str(principal.user_id)  # as each Change names its author
         self.device_id: str = batch["device_id"]
         self.server_now_ms = now_ms()
         self.clock_offset_ms = measure_clock_offset(batch["device_now_ms"], self.server_now_ms)
@@ -319,7 +320,7 @@ def parse_change(context: PushContext, raw: Mapping[str, Any]) -> Change:
         # Clamped once, when first received; the stored state and the result keep it.
         hlc=clamp_remote(hlc, context.server_now_ms, context.max_skew_ms),
         device_id=context.device_id,
-        user_id=str(context.principal.user_id),
+        user_id=context.user_id,
         base_version=raw.get("base_version"),
         observed_at_device_ms=raw.get("observed_at"),
     )
