@@ -144,7 +144,9 @@ _JSON_FORMATS = {
 }
 
 
+@lru_cache(maxsize=1024)
 def _binary_format(column: Column[Any], dialect: Any) -> _BinaryFormat:
+    # Remembered per column: a push writes some forty columns over five tables.
     column_type = column.type.dialect_impl(dialect)
     if isinstance(column_type, TypeDecorator):
         column_type = column_type.impl_instance

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Uuid, bindparam, select
 
 from server.auth.access import Permission, Principal, require_permission
 from server.auth.models import Device, Role, SiteMembership, User
@@ -80,18 +80,22 @@ def load_principal(user_id: uuid.UUID, device_id: uuid.UUID | None = None) -> Pr
     return _principal(rows, user_id, device_id)
 
 
+# load_device_principal's query, built once: it runs before every request a phone makes.
+_DEVICE_PRINCIPAL = (
+    select(Device.revoked_at, *_PRINCIPAL_COLUMNS)
+    .select_from(Device)
+    .outerjoin(User, User.id == bindparam("user_id", type_=Uuid))
+    .outerjoin(SiteMembership, SiteMembership.user_id == User.id)
+    .where(Device.id == bindparam("device_id", type_=Uuid))
+)
+
+
 def load_device_principal(user_id: uuid.UUID, device_id: uuid.UUID) -> Principal | None:
     """load_principal for an access token's user and device; device_revoked if it was revoked.
 
     The device is read in the same query as the user: every request a phone makes asks both.
     """
-    rows = db.session.execute(
-        select(Device.revoked_at, *_PRINCIPAL_COLUMNS)
-        .select_from(Device)
-        .outerjoin(User, User.id == user_id)
-        .outerjoin(SiteMembership, SiteMembership.user_id == User.id)
-        .where(Device.id == device_id)
-    ).all()
+    rows = db.session.execute(_DEVICE_PRINCIPAL, {"user_id": user_id, "device_id": device_id}).all()
     if not rows or rows[0].revoked_at is not None:
         raise _device_revoked()
     return _principal(rows if rows[0].username is not None else [], user_id, device_id)

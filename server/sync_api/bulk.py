@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -89,6 +89,15 @@ BULK_ATTEMPTS = 4
 FEED_LOCK_WAIT_MS = 500
 
 
+# Statements every push runs, built once (building one costs about as much as running it).
+_VERSIONS = select(ChecklistTemplateVersion).where(
+    ChecklistTemplateVersion.id.in_(bindparam("ids", expanding=True))
+)
+_EXISTING_SITES = select(Site.__table__.c.id).where(
+    Site.__table__.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 class Unplannable(Exception):
     """A batch the bulk path leaves to the change-by-change path (a rare shape)."""
 
@@ -146,9 +155,7 @@ class BatchReferences:
         """Load these template versions (their items check the answers)."""
         self.versions.update(dict.fromkeys(wanted))
         if wanted:
-            found = db.session.scalars(
-                select(ChecklistTemplateVersion).where(ChecklistTemplateVersion.id.in_(wanted))
-            )
+            found = db.session.scalars(_VERSIONS, {"ids": list(wanted)})
             self.versions.update({version.id: version for version in found})
 
     def template_version(self, version_id: uuid.UUID) -> ChecklistTemplateVersion | None:
@@ -310,7 +317,7 @@ class _Plan:
         self.seen_versions = {key: state.version for key, state in self.states.items() if state}
         ids = _referenced_ids(changes)
         site_ids = list(ids.get("site_id", set()))
-        found = set(db.session.scalars(select(Site.id).where(Site.id.in_(site_ids))))
+        found = set(db.session.scalars(_EXISTING_SITES, {"ids": site_ids}))
         context.sites.update({site_id: site_id in found for site_id in site_ids})
         self.refs = BatchReferences(
             {model: ids.get(name, set()) for name, model in REFERENCE_MODELS.items()}

@@ -12,9 +12,11 @@ import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Text,
     bindparam,
@@ -377,7 +379,7 @@ class SqlChangeStore:
         if lock_wait_ms is not None and self._is_postgresql():
             # SET LOCAL lasts to the end of the transaction: only the feed rows follow. Set
             # first: re-creating a missing counter row waits for the counter too.
-            self.session.execute(text(f"SET LOCAL lock_timeout = {int(lock_wait_ms)}"))
+            self.session.execute(_lock_timeout(int(lock_wait_ms)))
         last = self._take_seqs(len(entries))
         first = last - len(entries) + 1
         rows = [
@@ -413,19 +415,10 @@ class SqlChangeStore:
 
         The epoch comes back with them, so a push reads the counter row only here.
         """
-        # On the table, not the mapped class: an ORM update also looks for the row among
-        # the session's objects to keep them in step, at three times the cost (none is).
-        server = SyncServer.__table__
-        statement = (
-            update(server)
-            .where(server.c.id == SERVER_ROW_ID)
-            .values(last_seq=server.c.last_seq + count)
-            .returning(server.c.last_seq, server.c.epoch)
-        )
-        taken = self.session.execute(statement).first()
+        taken = self.session.execute(_TAKE_SEQS, {"count": count}).first()
         if taken is None:  # the row went missing: _server_row re-creates it
             self._server_row()
-            taken = self.session.execute(statement).one()
+            taken = self.session.execute(_TAKE_SEQS, {"count": count}).one()
         self._epoch = taken.epoch
         return int(taken.last_seq)
 
@@ -629,6 +622,24 @@ def _annotation_of(entries: Any, annotation: EntryColumn | None) -> ColumnElemen
         return null().label("annotation")
     column = annotation(entries.c.record_type, entries.c.record_id, entries.c.site_id)
     return column.label("annotation")
+
+
+@lru_cache(maxsize=16)
+def _lock_timeout(milliseconds: int) -> Any:
+    # SET takes no parameters: one statement per wait, built once.
+    return text(f"SET LOCAL lock_timeout = {milliseconds}")
+
+
+# _take_seqs's statement, built once. On the table, not the mapped class: an ORM update also
+# looks for the row among the session's objects to keep them in step, at three times the
+# cost (none is).
+_SERVER = SyncServer.__table__
+_TAKE_SEQS = (
+    update(_SERVER)
+    .where(_SERVER.c.id == SERVER_ROW_ID)
+    .values(last_seq=_SERVER.c.last_seq + bindparam("count", type_=BigInteger))
+    .returning(_SERVER.c.last_seq, _SERVER.c.epoch)
+)
 
 
 def _state_row(state: RecordState) -> dict[str, Any]:
