@@ -143,16 +143,13 @@ def _apply_to_mutable(state: RecordState | None, change: Change) -> Resolution:
 def _incoming_fields(change: Change, version: int) -> dict[str, FieldState]:
     """Turn a change's fields into field states, moving finding control fields into rank."""
     hlc, device_id = change.hlc, change.device_id
-    if change.record_type != "finding":
-        return {
-            name: FieldState(value, hlc, device_id, 0, version)
-            for name, value in change.fields.items()
-        }
     fields = {
-        name: FieldState(value, hlc, device_id, 0, version)
-        for name, value in change.fields.items()
-        if name not in (REOPEN_COUNT, RECHECK_FAILED)
+        name: FieldState(value, hlc, device_id, 0, version) for name, value in change.fields.items()
     }
+    if change.record_type != "finding":
+        return fields
+    fields.pop(REOPEN_COUNT, None)
+    fields.pop(RECHECK_FAILED, None)
     if STATUS in fields:
         # Domain before clocks: a status change competes first on its re-open round, so a
         # failed re-check (round + 1) reopens a closed finding whatever the clocks say,

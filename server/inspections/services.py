@@ -16,8 +16,10 @@ from server.auth.access import Principal, get_visible, visible_select
 from server.checklists.items import AnswerCheck, AnswerChecker
 from server.checklists.models import ChecklistTemplateVersion, VersionStatus
 from server.db_types import uuid_of
+from server.errors import ApiError
 from server.extensions import db
 from server.inspections.models import Inspection, InspectionResult, Schedule
+from server.photos.services import normalize_sha256
 from server.sites.models import Location
 
 
@@ -214,17 +216,20 @@ def _result(
 
 def record_inspection(
     principal: Principal, inspection_id: str, values: Mapping[str, Any], clock_offset_ms: int
-) -> Inspection:
+) -> tuple[Inspection, list[str]]:
     """Store a submitted inspection as captured; the caller has checked CAPTURE on its site.
+    Returns it and the photos it names (inspection_row).
 
     Device times (`started_at`, `finished_at`, ms since the epoch) are corrected by the
     phone's measured clock offset; the raw finish time is kept in `finished_at_device`.
     """
-    row, _ = inspection_row(principal, inspection_id, values, clock_offset_ms, SessionReferences())
+    row, photos = inspection_row(
+        principal, inspection_id, values, clock_offset_ms, SessionReferences()
+    )
     inspection = Inspection(**row)
     db.session.add(inspection)
     db.session.flush()
-    return inspection
+    return inspection, photos
 
 
 def inspection_row(
@@ -234,8 +239,8 @@ def inspection_row(
     clock_offset_ms: int,
     refs: InspectionReferences,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The column values of a submitted inspection, checked, and the photos its answers name
-    (lower-case SHA-256s, checked with them); raise InspectionRefused if not.
+    """The column values of a submitted inspection, checked, and the photos its answers and
+    its own `photo_sha256s` name (lower-case SHA-256s, checked); raise InspectionRefused if not.
 
     For record_inspection, and for the sync service writing a whole batch at once (it looks
     references up in what it preloaded).
@@ -268,7 +273,15 @@ def inspection_row(
         "not_inspected_reason": reason,
         "note": note,
     }
-    return row, check.photo_sha256s
+    return row, check.photo_sha256s + _own_photos(values)
+
+
+def _own_photos(values: Mapping[str, Any]) -> list[str]:
+    # The answers' photos were checked with the answers; the inspection's own list here.
+    try:
+        return [normalize_sha256(sha, "photos") for sha in values.get("photo_sha256s") or ()]
+    except (ApiError, AttributeError, TypeError) as error:
+        raise InspectionRefused("invalid_field", details={"field": "photo_sha256s"}) from error
 
 
 def _checked_references(refs: InspectionReferences, values: Mapping[str, Any]) -> CheckedReferences:
@@ -315,20 +328,6 @@ def _corrected(device_time: datetime, clock_offset_ms: int) -> datetime:
 def _offset(clock_offset_ms: int) -> timedelta:
     # One phone's offset for a whole batch: built once, not twice per inspection.
     return timedelta(milliseconds=clock_offset_ms)
-
-
-def photo_sha256s_of(values: Mapping[str, Any]) -> list[str]:
-    """Every photo an inspection's answers (and its own `photo_sha256s`) refer to."""
-    found: list[str] = list(values.get("photo_sha256s") or [])
-    answers = values.get("answers")
-    if isinstance(answers, Mapping):
-        # A push looks at some 2,000 answers, nearly all without photos: a loop, not a
-        # nested generator, passes them over at once. dict, not Mapping: decoded JSON, and
-        # an ABC's isinstance costs 8 times more.
-        for answer in answers.values():
-            if type(answer) is dict and "photo_sha256s" in answer:
-                found.extend(answer["photo_sha256s"] or ())
-    return sorted(set(found))
 
 
 def inspection_exists(inspection_id: uuid.UUID) -> bool:

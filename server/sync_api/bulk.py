@@ -28,7 +28,6 @@ from server.checklists.items import AnswerChecker
 from server.checklists.models import ChecklistTemplateVersion
 from server.db_copy import insert_rows, rows_with_keys
 from server.db_types import uuid_of
-from server.errors import ApiError
 from server.extensions import db
 from server.inspections.models import Inspection, Schedule
 from server.inspections.services import (
@@ -36,7 +35,7 @@ from server.inspections.services import (
     InspectionRefused,
     inspection_row,
 )
-from server.photos.services import expect_photos_of_new_inspections, normalize_sha256
+from server.photos.services import expect_photos_of_new_inspections
 from server.sites.models import Department, Location, Site
 from server.sync_api.materialize import (
     DOMAIN_MODELS,
@@ -397,18 +396,12 @@ class _Plan:
         values = state.values()
         capture = self.context.capture
         try:
-            row, answer_photos = inspection_row(
+            row, sha256s = inspection_row(
                 capture.principal, state.record_id, values, capture.clock_offset_ms, self.refs
             )
         except InspectionRefused as refused:
             outcome = "retry" if refused.retry else "rejected"
             raise MaterializeError(refused.code, outcome=outcome, details=refused.details) from None
-        try:
-            # The answers' photos were checked with the answers; the inspection's own here.
-            own = [normalize_sha256(sha, "photos") for sha in values.get("photo_sha256s") or ()]
-        except (ApiError, AttributeError, TypeError) as error:
-            raise MaterializeError("invalid_field", details={"field": "photo_sha256s"}) from error
-        sha256s = answer_photos + own
         self.inspections[state.record_id] = row
         self.refs.add(Inspection, row["id"], row["site_id"])
         self.photos.setdefault(row["site_id"], {})[state.record_id] = sha256s

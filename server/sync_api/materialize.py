@@ -19,14 +19,12 @@ from server.assets.models import Asset, AssetKind, AssetStatus, ExtinguisherAgen
 from server.assets.services import build_asset, find_taken_label, kind_field_errors
 from server.auth.access import Principal
 from server.db_types import utc_now, uuid_of
-from server.errors import ApiError
 from server.extensions import db
 from server.findings.models import Finding, FindingStatus, Severity
 from server.inspections.services import (
     InspectionReferences,
     InspectionRefused,
     SessionReferences,
-    photo_sha256s_of,
     record_inspection,
 )
 from server.sites.models import Department, Location
@@ -281,18 +279,14 @@ def converted_fields(
 def _record_inspection(state: RecordState, capture: Capture) -> None:
     from server.photos.services import expect_photos
 
-    values = state.values()
     try:
-        inspection = record_inspection(
-            capture.principal, state.record_id, values, capture.clock_offset_ms
+        inspection, photos = record_inspection(
+            capture.principal, state.record_id, state.values(), capture.clock_offset_ms
         )
     except InspectionRefused as refused:
         outcome = "retry" if refused.retry else "rejected"
         raise MaterializeError(refused.code, outcome=outcome, details=refused.details) from None
-    try:
-        expect_photos(inspection.site_id, inspection.id, photo_sha256s_of(values))
-    except ApiError as error:
-        raise MaterializeError("invalid_field", details={"field": "photo_sha256s"}) from error
+    expect_photos(inspection.site_id, inspection.id, photos)
 
 
 def _converted(

@@ -114,3 +114,27 @@ def test_push_expects_each_photo_of_the_answers_and_of_the_inspection_once(
 
     assert statuses(response) == [("applied", None)]
     assert response.get_json()["results"][0]["missing_photo_sha256s"] == [rust, gauge, wide]
+
+
+@pytest.mark.parametrize("path", ["in_bulk", "change_by_change"])
+@pytest.mark.parametrize("own_photos", [7, [7], ["not a sha"], {"a": 1}])
+def test_push_refuses_an_inspection_whose_own_photo_list_is_not_hashes_and_applies_the_rest(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, path: str, own_photos: Any
+) -> None:
+    if path == "change_by_change":
+        monkeypatch.setattr(bulk, "push_in_bulk", lambda context, changes: None)
+    site, location, version_id, user, phone = _setup(client)
+    bad = inspection_fields(location, version_id, BASE_MS + 1)
+    bad["photo_sha256s"] = own_photos
+    good = inspection_fields(location, version_id, BASE_MS + 2, photo_sha256s=["d" * 64])
+
+    response = phone.push(
+        [
+            phone.change("submit", "inspection", str(uuid.uuid4()), bad),
+            phone.change("submit", "inspection", str(uuid.uuid4()), good),
+        ]
+    )
+
+    assert response.status_code == 200
+    assert statuses(response) == [("rejected", "invalid_field"), ("applied", None)]
+    assert response.get_json()["results"][0]["details"] == {"field": "photo_sha256s"}
